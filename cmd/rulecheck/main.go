@@ -1,0 +1,59 @@
+// Command rulecheck tests and lints Prometheus alerting and recording rules.
+//
+//	rulecheck test [flags] [FILE or DIR ...]
+//
+// See "rulecheck help" for the commands and "rulecheck test -h" for flags.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `rulecheck tests Prometheus alerting rules by replaying series through
+Prometheus's own rule evaluation on a simulated clock.
+
+Usage:
+  rulecheck test [flags] [FILE or DIR ...]   run test files (default: fixtures/)
+  rulecheck help                             show this help
+
+"rulecheck test" runs promtool rule test files unchanged, with promtool's
+verdicts, and rulecheck fixtures ("format: rulecheck/v1"), whose rule groups
+run at their own intervals and whose timelines pin when each alert turns
+pending, firing and resolved. Rule files may be plain Prometheus rule files
+or PrometheusRule resources.
+
+Exit status: 0 when every test passes, 1 when a test fails, 2 on bad input
+(unreadable or malformed files) or bad usage.
+
+Run "rulecheck test -h" for the test command's flags.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFailed   = 1
+	exitBadInput = 2
+)
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitBadInput
+	}
+	switch args[0] {
+	case "test":
+		return runTest(args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "rulecheck: unknown command %q\n\n%s", args[0], usage)
+		return exitBadInput
+	}
+}

@@ -1,0 +1,90 @@
+package harness_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/codevaldcortex/rulecheck/harness"
+)
+
+// conformanceDir finds the promtool conformance corpus: verdicts recorded
+// from promtool 3.16.0 on Prometheus's and Thanos's rule test files. It is
+// shipped beside the project in CI (../shared/conformance); a fresh clone
+// does not have it.
+func conformanceDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("RULECHECK_CONFORMANCE_DIR")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared", "conformance")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "golden.json")); err != nil {
+		msg := "promtool conformance corpus not found at " + dir + " (set RULECHECK_CONFORMANCE_DIR to a folder with golden.json and the promtool test files it lists)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return dir
+}
+
+type goldenEntry struct {
+	OK    bool              `json:"ok"`
+	Cases map[string]string `json:"cases"`
+}
+
+func loadGolden(t *testing.T, dir string) map[string]goldenEntry {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "golden.json"))
+	require.NoError(t, err)
+	var golden map[string]goldenEntry
+	require.NoError(t, json.Unmarshal(b, &golden))
+	require.NotEmpty(t, golden)
+	return golden
+}
+
+// verdicts reduces a file result to promtool's terms: whether the file
+// passed, and pass or fail per JUnit testcase.
+func verdicts(fr *harness.FileResult) (bool, map[string]string) {
+	cases := map[string]string{}
+	if fr.Err != nil {
+		// promtool reports a file it cannot run as one errored case.
+		cases["unknown"] = "fail"
+	}
+	for _, tc := range fr.Tests {
+		if tc.Skipped {
+			continue
+		}
+		v := "pass"
+		if tc.Failed() {
+			v = "fail"
+		}
+		cases[tc.Name] = v
+	}
+	return !fr.Failed(), cases
+}
+
+func TestPromtoolConformance(t *testing.T) {
+	dir := conformanceDir(t)
+	golden := loadGolden(t, dir)
+	names := make([]string, 0, len(golden))
+	for name := range golden {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	runner := harness.NewRunner(harness.Options{})
+	for _, name := range names {
+		want := golden[name]
+		t.Run(name, func(t *testing.T) {
+			fr := runner.RunFile(filepath.Join(dir, name))
+			ok, cases := verdicts(fr)
+			assert.Equal(t, want.OK, ok, "file verdict (err: %v)", fr.Err)
+			assert.Equal(t, want.Cases, cases, "testcase verdicts")
+		})
+	}
+}

@@ -1,0 +1,341 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/prometheus/model/histogram"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/rules"
+)
+
+// runPromtool replays a test group exactly as promtool does: every rule
+// group is evaluated at every step of the file's evaluation_interval,
+// whatever its own interval; alert tests are checked against the evaluation
+// at or before their eval_time; PromQL tests run after the last step.
+func (rp *replay) runPromtool(res *TestResult) {
+	f, tg := rp.f, rp.tg
+	ctx := context.Background()
+	evalInterval := f.EvaluationInterval
+	maxEval := tg.maxEvalTime()
+	mint := rp.start
+	maxt := mint.Add(maxEval)
+
+	if steps := int64(maxEval/evalInterval) + 1; steps > int64(rp.r.opts.Limits.MaxSteps) {
+		res.fail(tg.Line, fmt.Sprintf("test %q needs %d evaluation steps (to %s every %s), more than the limit of %d (--max-steps)", tg.Name, steps, fmtDur(maxEval), fmtDur(evalInterval), rp.r.opts.Limits.MaxSteps))
+		return
+	}
+	for i, a := range tg.AlertTests {
+		if a.Alertname == "" {
+			msg := fmt.Sprintf("an item under alert_rule_test misses required attribute alertname at eval_time %v", fmtDur(a.EvalTime))
+			if tg.Name != "" && !strings.HasPrefix(tg.Name, "unnamed#") {
+				msg += fmt.Sprintf(" (in TestGroup %s)", tg.Name)
+			}
+			res.fail(tg.AlertTests[i].Line, msg)
+			return
+		}
+	}
+	rp.checkStrict(res)
+
+	// Alert tests by eval_time, in time order.
+	byTime := map[time.Duration][]AlertTest{}
+	for _, a := range tg.AlertTests {
+		byTime[a.EvalTime] = append(byTime[a.EvalTime], a)
+	}
+	times := make([]time.Duration, 0, len(byTime))
+	for t := range byTime {
+		times = append(times, t)
+	}
+	slices.Sort(times)
+
+	curr := 0
+	for ts := mint; !ts.After(maxt); ts = ts.Add(evalInterval) {
+		if err := rp.appendTill(ts); err != nil {
+			res.fail(tg.Line, err.Error())
+		} else {
+			var evalErrs []error
+			for _, g := range rp.groups {
+				evalErrs = append(evalErrs, rp.evalGroup(ctx, g, ts)...)
+				res.Evaluations++
+			}
+			if len(evalErrs) > 0 {
+				for _, e := range evalErrs {
+					res.fail(tg.Line, e.Error())
+				}
+				return
+			}
+		}
+		for curr < len(times) && ts.Sub(mint) <= times[curr] && times[curr] < ts.Add(evalInterval).Sub(mint) {
+			rp.checkAlerts(res, byTime[times[curr]])
+			curr++
+		}
+	}
+	rp.checkExprs(ctx, res)
+	res.Timeline = rp.timeline.episodes(rp.groupEnd())
+}
+
+// maxEvalTime is the latest eval_time of the group's alert and PromQL tests.
+func (tg *TestGroup) maxEvalTime() time.Duration {
+	var m time.Duration
+	for _, a := range tg.AlertTests {
+		m = max(m, a.EvalTime)
+	}
+	for _, e := range tg.ExprTests {
+		m = max(m, e.EvalTime)
+	}
+	return m
+}
+
+func (rp *replay) groupEnd() time.Time { return rp.start.Add(rp.tg.maxEvalTime()) }
+
+// checkStrict reports what promtool accepts silently; under Options.Strict
+// each is a failure, otherwise a warning.
+func (rp *replay) checkStrict(res *TestResult) {
+	var issues []Failure
+	hold := rp.minHoldDurations()
+	for _, a := range rp.tg.AlertTests {
+		minFor, defined := hold[a.Alertname]
+		switch {
+		case !defined:
+			issues = append(issues, Failure{a.Line, fmt.Sprintf("alertname %q: no alerting rule in the rule files defines it, so this test passes whatever the rules do", a.Alertname)})
+		case len(a.ExpAlerts) == 0 && a.EvalTime < minFor:
+			issues = append(issues, Failure{a.Line, fmt.Sprintf("alert test %s at eval_time %s expects no alerts, but the alert cannot fire before its 'for' of %s has passed, so this test cannot fail", a.Alertname, fmtDur(a.EvalTime), fmtDur(minFor))})
+		}
+	}
+	for _, d := range duplicateSeries(rp.tg) {
+		issues = append(issues, Failure{rp.tg.Line, d})
+	}
+	if len(rp.f.GroupEvalOrder) == 0 && rp.hasCrossGroupDependency() {
+		issues = append(issues, Failure{rp.tg.Line, "rule groups read each other's results but group_eval_order is not set; promtool evaluates groups in random order, so the verdict may change from run to run (rulecheck uses file order)"})
+	}
+	for _, is := range issues {
+		if rp.r.opts.Strict {
+			res.fail(is.Line, "strict: "+is.Message)
+		} else {
+			res.Warnings = append(res.Warnings, fmt.Sprintf("%s:%d: %s", rp.f.Path, is.Line, is.Message))
+		}
+	}
+}
+
+// minHoldDurations maps each alert name to the shortest 'for' among the
+// rules that define it.
+func (rp *replay) minHoldDurations() map[string]time.Duration {
+	out := map[string]time.Duration{}
+	for _, g := range rp.groups {
+		for _, rule := range g.Rules() {
+			if ar, ok := rule.(*rules.AlertingRule); ok {
+				if d, seen := out[ar.Name()]; !seen || ar.HoldDuration() < d {
+					out[ar.Name()] = ar.HoldDuration()
+				}
+			}
+		}
+	}
+	return out
+}
+
+// hasCrossGroupDependency reports whether a rule reads a metric that a rule
+// of another group writes (a recording rule, or ALERTS of an alert).
+func (rp *replay) hasCrossGroupDependency() bool {
+	if len(rp.groups) < 2 {
+		return false
+	}
+	writer := map[string]*rules.Group{}
+	for _, g := range rp.groups {
+		for _, r := range g.Rules() {
+			switch r := r.(type) {
+			case *rules.RecordingRule:
+				writer[r.Name()] = g
+			case *rules.AlertingRule:
+				writer["ALERTS"] = g
+				writer["ALERTS_FOR_STATE"] = g
+			}
+		}
+	}
+	for _, g := range rp.groups {
+		for _, r := range g.Rules() {
+			for _, name := range metricNames(r.Query()) {
+				if w, ok := writer[name]; ok && w != g {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// checkAlerts compares the firing alerts with the expected ones, as promtool
+// compares them: firing alerts only, labels and annotations exactly.
+func (rp *replay) checkAlerts(res *TestResult, tests []AlertTest) {
+	names := map[string]struct{}{}
+	for _, t := range tests {
+		names[t.Alertname] = struct{}{}
+	}
+	got := rp.firingAlerts(names)
+	for _, tc := range tests {
+		gotAlerts := got[tc.Alertname]
+		var expAlerts labelsAndAnnotations
+		for _, a := range tc.ExpAlerts {
+			lm := map[string]string{}
+			for k, v := range a.Labels {
+				lm[k] = v
+			}
+			lm[labels.AlertName] = tc.Alertname
+			expAlerts = append(expAlerts, labelAndAnnotation{Labels: labels.FromMap(lm), Annotations: labels.FromMap(a.Annotations)})
+		}
+		sort.Sort(gotAlerts)
+		sort.Sort(expAlerts)
+		if !cmp.Equal(expAlerts, gotAlerts, cmp.Comparer(labels.Equal), rp.floatCompare()) {
+			var b strings.Builder
+			if !strings.HasPrefix(rp.tg.Name, "unnamed#") {
+				fmt.Fprintf(&b, "    name: %s,\n", rp.tg.Name)
+			}
+			fmt.Fprintf(&b, "    alertname: %s, time: %s, \n        exp:%v, \n        got:%v",
+				tc.Alertname, fmtDur(tc.EvalTime), indentLines(expAlerts.String(), "            "), indentLines(gotAlerts.String(), "            "))
+			if hist := rp.timeline.history(tc.Alertname, rp.start.Add(tc.EvalTime)); hist != "" {
+				b.WriteString("\n        alert state up to eval_time:\n" + indentAll(hist, "            "))
+			}
+			res.fail(tc.Line, b.String())
+		}
+	}
+}
+
+func (rp *replay) floatCompare() cmp.Option {
+	if !rp.f.FuzzyCompare {
+		return cmp.Options{}
+	}
+	return cmp.Comparer(func(x, y float64) bool {
+		return x == y || math.Nextafter(x, math.Inf(-1)) == y || math.Nextafter(x, math.Inf(1)) == y
+	})
+}
+
+// checkExprs runs the promql_expr_test cases after the replay, as promtool
+// does: they see the input samples and rule results up to the last step.
+func (rp *replay) checkExprs(ctx context.Context, res *TestResult) {
+Outer:
+	for _, tc := range rp.tg.ExprTests {
+		got, err := rp.query(ctx, tc.Expr, rp.start.Add(tc.EvalTime))
+		if err != nil {
+			res.fail(tc.Line, fmt.Sprintf("    expr: %q, time: %s, err: %s", tc.Expr, fmtDur(tc.EvalTime), err))
+			continue
+		}
+		var gotSamples []parsedSample
+		for _, s := range got {
+			gotSamples = append(gotSamples, parsedSample{Labels: s.Metric.Copy(), Value: s.F, Histogram: histogramExpr(s.H)})
+		}
+		var expSamples []parsedSample
+		for _, s := range tc.ExpSamples {
+			lb, err := rp.r.parser().ParseMetric(s.Labels)
+			var hist *histogram.FloatHistogram
+			if err == nil && s.Histogram != "" {
+				_, values, perr := rp.r.parser().ParseSeriesDesc("{} " + s.Histogram)
+				switch {
+				case perr != nil:
+					err = perr
+				case len(values) != 1:
+					err = fmt.Errorf("expected 1 value, got %d", len(values))
+				case values[0].Histogram == nil:
+					err = fmt.Errorf("expected histogram, got %v", values[0])
+				default:
+					hist = values[0].Histogram
+				}
+			}
+			if err != nil {
+				res.fail(tc.Line, fmt.Sprintf("    expr: %q, time: %s, err: labels %q: %s", tc.Expr, fmtDur(tc.EvalTime), s.Labels, err))
+				continue Outer
+			}
+			expSamples = append(expSamples, parsedSample{Labels: lb, Value: s.Value, Histogram: histogramExpr(hist)})
+		}
+		sort.Slice(expSamples, func(i, j int) bool { return labels.Compare(expSamples[i].Labels, expSamples[j].Labels) <= 0 })
+		sort.Slice(gotSamples, func(i, j int) bool { return labels.Compare(gotSamples[i].Labels, gotSamples[j].Labels) <= 0 })
+		if !cmp.Equal(expSamples, gotSamples, cmp.Comparer(labels.Equal), rp.floatCompare()) {
+			res.fail(tc.Line, fmt.Sprintf("    expr: %q, time: %s,\n        exp: %v\n        got: %v", tc.Expr, fmtDur(tc.EvalTime), parsedSamplesString(expSamples), parsedSamplesString(gotSamples)))
+		}
+	}
+}
+
+type labelsAndAnnotations []labelAndAnnotation
+
+func (la labelsAndAnnotations) Len() int      { return len(la) }
+func (la labelsAndAnnotations) Swap(i, j int) { la[i], la[j] = la[j], la[i] }
+func (la labelsAndAnnotations) Less(i, j int) bool {
+	if d := labels.Compare(la[i].Labels, la[j].Labels); d != 0 {
+		return d < 0
+	}
+	return labels.Compare(la[i].Annotations, la[j].Annotations) < 0
+}
+
+func (la labelsAndAnnotations) String() string {
+	if len(la) == 0 {
+		return "[]"
+	}
+	var s strings.Builder
+	s.WriteString("[\n0:" + indentLines("\n"+la[0].String(), "  "))
+	for i, l := range la[1:] {
+		s.WriteString(",\n" + strconv.Itoa(i+1) + ":" + indentLines("\n"+l.String(), "  "))
+	}
+	s.WriteString("\n]")
+	return s.String()
+}
+
+type labelAndAnnotation struct {
+	Labels      labels.Labels
+	Annotations labels.Labels
+}
+
+func (la *labelAndAnnotation) String() string {
+	return "Labels:" + la.Labels.String() + "\nAnnotations:" + la.Annotations.String()
+}
+
+type parsedSample struct {
+	Labels    labels.Labels
+	Value     float64
+	Histogram string
+}
+
+func (ps *parsedSample) String() string {
+	if ps.Histogram != "" {
+		return ps.Labels.String() + " " + ps.Histogram
+	}
+	return ps.Labels.String() + " " + strconv.FormatFloat(ps.Value, 'E', -1, 64)
+}
+
+func parsedSamplesString(pss []parsedSample) string {
+	if len(pss) == 0 {
+		return "nil"
+	}
+	parts := make([]string, len(pss))
+	for i := range pss {
+		parts[i] = pss[i].String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// indentLines prefixes every line but the first with indent.
+func indentLines(lines, indent string) string {
+	n := strings.Split(lines, "\n")
+	return strings.Join(n, "\n"+indent)
+}
+
+// indentAll prefixes every line with indent.
+func indentAll(lines, indent string) string {
+	return indent + indentLines(strings.TrimRight(lines, "\n"), indent)
+}
+
+func itoa(i int) string     { return strconv.Itoa(i) }
+func quote(s string) string { return strconv.Quote(s) }
+
+// histogramExpr prints a histogram in the PromQL test language's notation,
+// as promtool prints expected and actual histograms.
+func histogramExpr(h *histogram.FloatHistogram) string {
+	if h == nil {
+		return ""
+	}
+	return h.TestExpression()
+}

@@ -1,0 +1,237 @@
+package harness
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql"
+	"github.com/prometheus/prometheus/rules"
+
+	"github.com/codevaldcortex/rulecheck/internal/memstore"
+)
+
+// replay is the state of one test group's run: the storage, the engine, the
+// rule groups and the simulated clock.
+type replay struct {
+	r      *Runner
+	f      *Fixture
+	tg     *TestGroup
+	store  *memstore.Store
+	engine *promql.Engine
+	groups []*rules.Group
+	series []*loadedSeries
+	// start is the time of the first evaluation.
+	start time.Time
+	// timeline records every alert episode seen.
+	timeline *recorder
+}
+
+var nopLogger = slog.New(slog.DiscardHandler)
+
+// newReplay loads the test group's series and rule groups.
+func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay, error) {
+	series, warnings, err := loadInputSeries(f, tg, r.opts.Limits)
+	if err != nil {
+		return nil, err
+	}
+	res.Warnings = append(res.Warnings, warnings...)
+	rp := &replay{r: r, f: f, tg: tg, store: memstore.New(), series: series, start: tg.Start}
+
+	maxSamples := r.opts.Limits.MaxQuerySamples
+	if maxSamples == 0 {
+		maxSamples = promtoolMaxSamples
+		if f.Native {
+			maxSamples = serverMaxSamples
+		}
+	}
+	timeout := r.opts.Limits.QueryTimeout
+	if timeout == 0 {
+		timeout = promtoolQueryTimeout
+	}
+	subqueryStep := f.EvaluationInterval.Milliseconds()
+	rp.engine = promql.NewEngine(promql.EngineOpts{
+		MaxSamples:               maxSamples,
+		Timeout:                  timeout,
+		NoStepSubqueryIntervalFn: func(int64) int64 { return subqueryStep },
+		EnableAtModifier:         true,
+		EnableNegativeOffset:     true,
+		EnableDelayedNameRemoval: r.opts.EnableDelayedNameRemoval,
+		Parser:                   r.parser(),
+	})
+
+	m := rules.NewManager(&rules.ManagerOptions{
+		QueryFunc:    rules.EngineQueryFunc(rp.engine, rp.store),
+		AppendableV2: rp.store,
+		Queryable:    rp.store,
+		Context:      context.Background(),
+		NotifyFunc:   func(context.Context, string, ...*rules.Alert) {},
+		Logger:       nopLogger,
+		GroupLoader:  r.loader,
+		Parser:       r.parser(),
+	})
+	// promtool gives groups without an interval the test group's interval; a
+	// server gives them the global evaluation interval.
+	defaultInterval := tg.Interval
+	if f.Native {
+		defaultInterval = f.EvaluationInterval
+	}
+	groupsMap, errs := m.LoadGroups(defaultInterval, tg.ExternalLabels, tg.ExternalURL, nil, r.opts.IgnoreUnknownFields, f.RuleFiles...)
+	if len(errs) > 0 {
+		return nil, joinErrors(errs)
+	}
+	rp.groups, err = r.orderGroups(f, groupsMap)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range rp.groups {
+		for _, rule := range g.Rules() {
+			if ar, ok := rule.(*rules.AlertingRule); ok {
+				// As promtool does: there is no earlier state to restore, and
+				// a restored rule writes ALERTS_FOR_STATE from the start.
+				ar.SetRestored(true)
+			}
+		}
+	}
+	rp.timeline = newRecorder(rp.start)
+	return rp, nil
+}
+
+// Defaults of promtool's test engine and of a Prometheus server.
+const (
+	promtoolMaxSamples   = 10000
+	serverMaxSamples     = 50000000
+	promtoolQueryTimeout = 100 * time.Second
+)
+
+// orderGroups returns the loaded groups in file order: rule files in the
+// order the fixture lists them, groups in the order each file writes them.
+// group_eval_order then moves the groups it names, as promtool does: groups it
+// names are ranked by their position in it, every other group ranks with the
+// first one (promtool breaks those ties at random; file order is one of the
+// orders it may pick).
+func (r *Runner) orderGroups(f *Fixture, groupsMap map[string]*rules.Group) ([]*rules.Group, error) {
+	var out []*rules.Group
+	for _, fn := range f.RuleFiles {
+		file, err := r.loader.File(fn)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range file.Groups {
+			if grp, ok := groupsMap[rules.GroupKey(fn, g.Name)]; ok {
+				out = append(out, grp)
+				delete(groupsMap, rules.GroupKey(fn, g.Name))
+			}
+		}
+	}
+	rank := map[string]int{}
+	for i, name := range f.GroupEvalOrder {
+		if _, dup := rank[name]; dup {
+			return nil, &FixtureError{File: f.Path, Msg: fmt.Sprintf("group name repeated in evaluation order: %s", name)}
+		}
+		rank[name] = i
+	}
+	slices.SortStableFunc(out, func(a, b *rules.Group) int { return cmp.Compare(rank[a.Name()], rank[b.Name()]) })
+	return out, nil
+}
+
+// appendTill makes the input samples up to ts visible, as promtool's lazy
+// loader does before each evaluation: queries never see the future, as on a
+// real server.
+func (rp *replay) appendTill(ts time.Time) error {
+	till := ts.UnixNano() / int64(time.Millisecond)
+	app := rp.store.AppenderV2(context.Background())
+	for _, s := range rp.series {
+		for s.next < len(s.samples) && s.samples[s.next].Ts <= till {
+			smp := s.samples[s.next]
+			if _, err := app.Append(0, s.lset, 0, smp.Ts, smp.V, smp.Hist, smp.FHist, appendOpts); err != nil {
+				_ = app.Rollback()
+				return fmt.Errorf("input series %s at %s: %w", s.lset, fmtDur(time.Duration(smp.Ts)*time.Millisecond-time.Duration(rp.start.UnixNano())), err)
+			}
+			s.next++
+		}
+	}
+	return app.Commit()
+}
+
+// evalGroup evaluates one rule group at ts and records alert state changes.
+// It returns the rule errors of that evaluation.
+func (rp *replay) evalGroup(ctx context.Context, g *rules.Group, ts time.Time) []error {
+	g.Eval(ctx, ts)
+	var errs []error
+	for _, rule := range g.Rules() {
+		if err := rule.LastError(); err != nil {
+			errs = append(errs, fmt.Errorf("    rule: %s, time: %s, err: %w", rule.Name(), fmtDur(ts.Sub(time.Unix(0, 0).UTC())), err))
+		}
+		if ar, ok := rule.(*rules.AlertingRule); ok {
+			rp.timeline.observe(g, ar, ts)
+		}
+	}
+	return errs
+}
+
+// query runs an instant query as promtool's promql_expr_test does.
+func (rp *replay) query(ctx context.Context, expr string, ts time.Time) (promql.Vector, error) {
+	q, err := rp.engine.NewInstantQuery(ctx, rp.store, nil, expr, ts)
+	if err != nil {
+		return nil, err
+	}
+	res := q.Exec(ctx)
+	if res.Err != nil {
+		return nil, res.Err
+	}
+	switch v := res.Value.(type) {
+	case promql.Vector:
+		return v, nil
+	case promql.Scalar:
+		return promql.Vector{promql.Sample{T: v.T, F: v.V, Metric: labels.Labels{}}}, nil
+	default:
+		return nil, fmt.Errorf("rule result is not a vector or scalar")
+	}
+}
+
+// firingAlerts returns the firing alerts of every alerting rule named name,
+// across all groups.
+func (rp *replay) firingAlerts(names map[string]struct{}) map[string]labelsAndAnnotations {
+	got := map[string]labelsAndAnnotations{}
+	for _, g := range rp.groups {
+		for _, rule := range g.Rules() {
+			ar, ok := rule.(*rules.AlertingRule)
+			if !ok {
+				continue
+			}
+			if _, ok := names[ar.Name()]; !ok {
+				continue
+			}
+			var alerts labelsAndAnnotations
+			for _, a := range ar.ActiveAlerts() {
+				if a.State == rules.StateFiring {
+					alerts = append(alerts, labelAndAnnotation{Labels: a.Labels.Copy(), Annotations: a.Annotations.Copy()})
+				}
+			}
+			got[ar.Name()] = append(got[ar.Name()], alerts...)
+		}
+	}
+	return got
+}
+
+// definedAlerts returns the names of all alerting rules loaded.
+func (rp *replay) definedAlerts() map[string]bool {
+	out := map[string]bool{}
+	for _, g := range rp.groups {
+		for _, rule := range g.Rules() {
+			if ar, ok := rule.(*rules.AlertingRule); ok {
+				out[ar.Name()] = true
+			}
+		}
+	}
+	return out
+}
+
+func (rp *replay) close() {
+	_ = rp.engine.Close()
+}

@@ -1,0 +1,259 @@
+// Package harness replays Prometheus rule groups over synthetic series on a
+// simulated clock and checks which alerts fire, and when.
+//
+// It runs promtool's rule unit-test files unchanged, with promtool's
+// semantics, and rulecheck's own fixtures (format: rulecheck/v1), whose
+// groups are evaluated at their own intervals as on a Prometheus server and
+// whose tests can pin each alert's timeline. Evaluation is Prometheus's own:
+// its PromQL engine, its rule groups, its templates.
+package harness
+
+import (
+	"errors"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/storage"
+
+	"github.com/codevaldcortex/rulecheck/internal/rulefile"
+)
+
+// Options say how fixtures are run.
+type Options struct {
+	// Run, when set, selects the test groups whose names match any of them.
+	Run []*regexp.Regexp
+	// IgnoreUnknownFields accepts unknown fields in rule files.
+	IgnoreUnknownFields bool
+	// ParserOptions are the PromQL feature flags (experimental functions...).
+	ParserOptions parser.Options
+	// EnableDelayedNameRemoval matches promtool's promql-delayed-name-removal.
+	EnableDelayedNameRemoval bool
+	// Strict turns the places where promtool is silently lenient into
+	// failures: an alertname no rule defines, a rule_files pattern that
+	// matches nothing, an alert test that cannot fail, ambiguous group
+	// order, input series that promtool drops or replaces.
+	Strict bool
+	// Limits bound the resources a fixture may ask for.
+	Limits Limits
+}
+
+// Limits bound what a fixture may make rulecheck do. Zero means the default.
+type Limits struct {
+	MaxSamplesPerSeries int
+	MaxSamplesPerTest   int
+	MaxSeriesPerTest    int
+	// MaxSteps bounds the evaluation steps of one test group.
+	MaxSteps int
+	// MaxQuerySamples is the engine's per-query sample limit (default:
+	// promtool's 10000 for promtool files, a server's 50000000 for native
+	// fixtures).
+	MaxQuerySamples int
+	QueryTimeout    time.Duration
+}
+
+// DefaultLimits are the limits used when Options.Limits leaves one zero.
+var DefaultLimits = Limits{
+	MaxSamplesPerSeries: 1_000_000,
+	MaxSamplesPerTest:   10_000_000,
+	MaxSeriesPerTest:    100_000,
+	MaxSteps:            1_000_000,
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxSamplesPerSeries == 0 {
+		l.MaxSamplesPerSeries = DefaultLimits.MaxSamplesPerSeries
+	}
+	if l.MaxSamplesPerTest == 0 {
+		l.MaxSamplesPerTest = DefaultLimits.MaxSamplesPerTest
+	}
+	if l.MaxSeriesPerTest == 0 {
+		l.MaxSeriesPerTest = DefaultLimits.MaxSeriesPerTest
+	}
+	if l.MaxSteps == 0 {
+		l.MaxSteps = DefaultLimits.MaxSteps
+	}
+	return l
+}
+
+// Runner runs fixtures. It loads each rule file once, however many fixtures
+// and test groups use it. A Runner is safe for concurrent use.
+type Runner struct {
+	opts   Options
+	loader *rulefile.Loader
+	p      parser.Parser
+}
+
+// NewRunner returns a Runner with the given options.
+func NewRunner(opts Options) *Runner {
+	opts.Limits = opts.Limits.withDefaults()
+	p := parser.NewParser(opts.ParserOptions)
+	return &Runner{
+		opts:   opts,
+		p:      p,
+		loader: &rulefile.Loader{Opts: rulefile.Options{IgnoreUnknownFields: opts.IgnoreUnknownFields, Parser: p}},
+	}
+}
+
+func (r *Runner) parser() parser.Parser { return r.p }
+
+// FileResult is the outcome of one fixture file.
+type FileResult struct {
+	Path string
+	// Err is set when the file could not be run at all (unreadable, bad
+	// YAML); no test group ran.
+	Err   error
+	Tests []*TestResult
+	// Warnings are what promtool would let pass silently.
+	Warnings []string
+}
+
+// Failed reports whether the file or any of its test groups failed.
+func (fr *FileResult) Failed() bool {
+	if fr.Err != nil {
+		return true
+	}
+	for _, t := range fr.Tests {
+		if t.Failed() {
+			return true
+		}
+	}
+	return false
+}
+
+// TestResult is the outcome of one test group.
+type TestResult struct {
+	Name string
+	Line int
+	// Failures are the assertion failures and errors, in the order found.
+	Failures []Failure
+	Warnings []string
+	// Skipped is set for test groups --run did not select.
+	Skipped bool
+	// Timeline is the replay's actual alert timeline (native fixtures).
+	Timeline []Episode
+	// Evaluations counts rule group evaluations done.
+	Evaluations int
+	// BadInput is set when the test group could not run because of a
+	// malformed input series or rule file.
+	BadInput bool
+}
+
+// Failed reports whether the test group failed.
+func (tr *TestResult) Failed() bool { return len(tr.Failures) > 0 }
+
+// Failure is one failed assertion or error, with the fixture line it is
+// about.
+type Failure struct {
+	Line    int
+	Message string
+}
+
+func (tr *TestResult) fail(line int, msg string) {
+	tr.Failures = append(tr.Failures, Failure{Line: line, Message: msg})
+}
+
+// RunFiles runs fixture files on all cores and returns their results in the
+// order of paths.
+func (r *Runner) RunFiles(paths []string) []*FileResult {
+	out := make([]*FileResult, len(paths))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, p := range paths {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			out[i] = r.RunFile(p)
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// RunFile loads and runs one fixture file.
+func (r *Runner) RunFile(path string) *FileResult {
+	f, err := LoadFixture(path)
+	if err != nil {
+		return &FileResult{Path: path, Err: err}
+	}
+	return r.RunFixture(f)
+}
+
+// RunFixture runs every selected test group of a parsed fixture.
+func (r *Runner) RunFixture(f *Fixture) *FileResult {
+	fr := &FileResult{Path: f.Path}
+	for _, p := range f.UnmatchedPatterns {
+		w := f.Path + ":" + itoa(p.Line) + ": rule_files pattern " + quote(p.Value) + " matches no file"
+		if r.opts.Strict {
+			fr.Err = errors.New(w)
+			return fr
+		}
+		fr.Warnings = append(fr.Warnings, w)
+	}
+	if f.Native || r.opts.Strict {
+		// Load rule files up front so that a broken one is reported once for
+		// the file, not once per test group. promtool reports it per test
+		// group; the verdict is the same.
+		for _, rf := range f.RuleFiles {
+			if _, err := r.loader.File(rf); err != nil {
+				fr.Err = err
+				return fr
+			}
+		}
+	}
+	for _, tg := range f.Tests {
+		if !r.selected(tg.Name) {
+			fr.Tests = append(fr.Tests, &TestResult{Name: tg.Name, Line: tg.Line, Skipped: true})
+			continue
+		}
+		fr.Tests = append(fr.Tests, r.runTestGroup(f, tg))
+	}
+	return fr
+}
+
+func (r *Runner) selected(name string) bool {
+	if len(r.opts.Run) == 0 {
+		return true
+	}
+	for _, re := range r.opts.Run {
+		if re.MatchString(name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Runner) runTestGroup(f *Fixture, tg *TestGroup) *TestResult {
+	res := &TestResult{Name: tg.Name, Line: tg.Line}
+	rp, err := r.newReplay(f, tg, res)
+	if err != nil {
+		res.BadInput = true
+		res.fail(tg.Line, err.Error())
+		return res
+	}
+	defer rp.close()
+	if f.Native {
+		rp.runNative(res)
+	} else {
+		rp.runPromtool(res)
+	}
+	return res
+}
+
+var appendOpts = storage.AppendV2Options{}
+
+func joinErrors(errs []error) error {
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	msgs := make([]string, len(errs))
+	for i, e := range errs {
+		msgs[i] = e.Error()
+	}
+	return errors.New(strings.Join(msgs, "\n"))
+}

@@ -1,0 +1,334 @@
+package harness
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/rules"
+)
+
+// Episode is one stretch of time an alert instance was active: from the
+// evaluation that made it pending to the one that resolved it.
+type Episode struct {
+	Alert string
+	// Labels are the alert's labels without alertname.
+	Labels labels.Labels
+	// Pending is when it became active; Firing when it started firing
+	// (nil if it never did); Resolved when it stopped being active (nil if
+	// it still was at the end of the replay). All relative to the start.
+	Pending  time.Duration
+	Firing   *time.Duration
+	Resolved *time.Duration
+	// Annotations as rendered when it started firing, or when it became
+	// pending if it never fired.
+	Annotations labels.Labels
+	// Group is the rule group that produced it.
+	Group string
+}
+
+func (e Episode) key() string { return e.Alert + e.Labels.String() }
+
+// String prints the episode on one line, in fixture terms.
+func (e Episode) String() string {
+	var b strings.Builder
+	b.WriteString(e.Alert + e.Labels.String())
+	fmt.Fprintf(&b, " pending %s", fmtDur(e.Pending))
+	if e.Firing != nil {
+		fmt.Fprintf(&b, " firing %s", fmtDur(*e.Firing))
+	}
+	if e.Resolved != nil {
+		fmt.Fprintf(&b, " resolved %s", fmtDur(*e.Resolved))
+	} else {
+		b.WriteString(" (still active)")
+	}
+	return b.String()
+}
+
+type openEpisode struct {
+	ep       Episode
+	activeAt time.Time
+	seen     bool
+}
+
+// recorder follows every alert instance through the replay.
+type recorder struct {
+	start  time.Time
+	open   map[*rules.AlertingRule]map[uint64]*openEpisode
+	closed []Episode
+	// states keeps, per alert name, a line per state change for failure
+	// messages.
+	states map[string][]stateChange
+}
+
+type stateChange struct {
+	at   time.Time
+	text string
+}
+
+func newRecorder(start time.Time) *recorder {
+	return &recorder{start: start, open: map[*rules.AlertingRule]map[uint64]*openEpisode{}, states: map[string][]stateChange{}}
+}
+
+func (rc *recorder) rel(t time.Time) time.Duration { return t.Sub(rc.start) }
+
+// observe records the state of an alerting rule after its group's
+// evaluation at ts.
+func (rc *recorder) observe(g *rules.Group, ar *rules.AlertingRule, ts time.Time) {
+	open := rc.open[ar]
+	if open == nil {
+		open = map[uint64]*openEpisode{}
+		rc.open[ar] = open
+	}
+	for _, oe := range open {
+		oe.seen = false
+	}
+	for _, a := range ar.ActiveAlerts() {
+		h := a.Labels.Hash()
+		oe := open[h]
+		if oe != nil && !oe.activeAt.Equal(a.ActiveAt) {
+			rc.close(ar.Name(), oe, ts)
+			oe = nil
+		}
+		if oe == nil {
+			lb := labels.NewBuilder(a.Labels)
+			lb.Del(labels.AlertName)
+			oe = &openEpisode{activeAt: a.ActiveAt, ep: Episode{
+				Alert: ar.Name(), Labels: lb.Labels(), Pending: rc.rel(a.ActiveAt),
+				Annotations: a.Annotations.Copy(), Group: g.Name(),
+			}}
+			open[h] = oe
+			rc.note(ar.Name(), ts, fmt.Sprintf("%s pending (active since %s)", oe.ep.Alert+oe.ep.Labels.String(), fmtDur(oe.ep.Pending)))
+		}
+		oe.seen = true
+		if a.State == rules.StateFiring && oe.ep.Firing == nil {
+			f := rc.rel(a.FiredAt)
+			oe.ep.Firing = &f
+			oe.ep.Annotations = a.Annotations.Copy()
+			rc.note(ar.Name(), ts, fmt.Sprintf("%s firing (since %s)", oe.ep.Alert+oe.ep.Labels.String(), fmtDur(f)))
+		}
+	}
+	for h, oe := range open {
+		if !oe.seen {
+			rc.close(ar.Name(), oe, ts)
+			delete(open, h)
+		}
+	}
+}
+
+func (rc *recorder) close(name string, oe *openEpisode, ts time.Time) {
+	r := rc.rel(ts)
+	oe.ep.Resolved = &r
+	rc.closed = append(rc.closed, oe.ep)
+	rc.note(name, ts, fmt.Sprintf("%s resolved", oe.ep.Alert+oe.ep.Labels.String()))
+}
+
+func (rc *recorder) note(name string, ts time.Time, text string) {
+	rc.states[name] = append(rc.states[name], stateChange{at: ts, text: text})
+}
+
+// history describes an alert's state changes up to t, for failure messages.
+func (rc *recorder) history(name string, t time.Time) string {
+	var b strings.Builder
+	n := 0
+	for _, sc := range rc.states[name] {
+		if sc.at.After(t) {
+			break
+		}
+		n++
+	}
+	changes := rc.states[name][:n]
+	if len(changes) > 10 {
+		changes = changes[len(changes)-10:]
+	}
+	for _, sc := range changes {
+		fmt.Fprintf(&b, "%s: %s\n", fmtDur(rc.rel(sc.at)), sc.text)
+	}
+	if n == 0 {
+		return fmt.Sprintf("%s was never pending or firing\n", name)
+	}
+	return b.String()
+}
+
+// episodes returns every episode, closed and still open, in a stable order.
+func (rc *recorder) episodes(time.Time) []Episode {
+	out := slices.Clone(rc.closed)
+	for _, open := range rc.open {
+		for _, oe := range open {
+			out = append(out, oe.ep)
+		}
+	}
+	sortEpisodes(out)
+	return out
+}
+
+func sortEpisodes(eps []Episode) {
+	slices.SortStableFunc(eps, func(a, b Episode) int {
+		if a.Alert != b.Alert {
+			return strings.Compare(a.Alert, b.Alert)
+		}
+		if c := labels.Compare(a.Labels, b.Labels); c != 0 {
+			return c
+		}
+		return int(a.Pending - b.Pending)
+	})
+}
+
+// expectedEpisode turns a timeline entry into the episode it describes.
+func (te TimelineEntry) episode() Episode {
+	ep := Episode{Alert: te.Alert, Labels: labels.FromMap(te.Labels), Firing: te.Firing, Resolved: te.Resolved}
+	if te.Pending != nil {
+		ep.Pending = *te.Pending
+	} else {
+		ep.Pending = *te.Firing
+	}
+	if te.Annotations != nil {
+		ep.Annotations = labels.FromMap(te.Annotations)
+	}
+	return ep
+}
+
+// compareTimeline checks the actual episodes against the expected timeline.
+// Entries and episodes are matched by alert, labels and order of time. With
+// strict set, an episode of an alert instance the timeline does not list is
+// a failure too ("and nothing else fires").
+func compareTimeline(exp []TimelineEntry, got []Episode, strict bool) []string {
+	expBy := map[string][]TimelineEntry{}
+	for _, te := range exp {
+		k := te.episode().key()
+		expBy[k] = append(expBy[k], te)
+	}
+	gotBy := map[string][]Episode{}
+	for _, ep := range got {
+		gotBy[ep.key()] = append(gotBy[ep.key()], ep)
+	}
+	var problems []string
+	keys := slices.Sorted(maps.Keys(expBy))
+	for _, k := range keys {
+		tes := expBy[k]
+		slices.SortStableFunc(tes, func(a, b TimelineEntry) int { return int(a.episode().Pending - b.episode().Pending) })
+		eps := gotBy[k]
+		for i, te := range tes {
+			want := te.episode()
+			if i >= len(eps) {
+				problems = append(problems, fmt.Sprintf("line %d: expected %s, but it never became active", te.Line, want))
+				continue
+			}
+			if msg := diffEpisode(te, eps[i]); msg != "" {
+				problems = append(problems, fmt.Sprintf("line %d: %s", te.Line, msg))
+			}
+		}
+		for _, ep := range eps[min(len(tes), len(eps)):] {
+			problems = append(problems, fmt.Sprintf("unexpected episode: %s", ep))
+		}
+	}
+	if strict {
+		for _, ep := range got {
+			if _, listed := expBy[ep.key()]; !listed {
+				problems = append(problems, fmt.Sprintf("not in the timeline: %s", ep))
+			}
+		}
+	}
+	return problems
+}
+
+func durEq(a, b *time.Duration) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}
+
+func diffEpisode(te TimelineEntry, got Episode) string {
+	want := te.episode()
+	var diffs []string
+	if te.Pending != nil && *te.Pending != got.Pending {
+		diffs = append(diffs, fmt.Sprintf("pending at %s, expected %s", fmtDur(got.Pending), fmtDur(*te.Pending)))
+	}
+	if !durEq(te.Firing, got.Firing) {
+		diffs = append(diffs, fmt.Sprintf("firing %s, expected %s", optDur(got.Firing, "never"), optDur(te.Firing, "never")))
+	}
+	if !durEq(te.Resolved, got.Resolved) {
+		diffs = append(diffs, fmt.Sprintf("resolved %s, expected %s", optDur(got.Resolved, "never"), optDur(te.Resolved, "never")))
+	}
+	if te.Annotations != nil && !labels.Equal(want.Annotations, got.Annotations) {
+		diffs = append(diffs, fmt.Sprintf("annotations %s, expected %s", got.Annotations, want.Annotations))
+	}
+	if len(diffs) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s%s: %s", te.Alert, want.Labels, strings.Join(diffs, "; "))
+}
+
+func optDur(d *time.Duration, none string) string {
+	if d == nil {
+		return none
+	}
+	return "at " + fmtDur(*d)
+}
+
+// sideBySide prints the expected and actual timelines in two columns.
+func sideBySide(exp []TimelineEntry, got []Episode) string {
+	left := []string{"expected"}
+	expEps := make([]Episode, len(exp))
+	for i, te := range exp {
+		expEps[i] = te.episode()
+	}
+	sortEpisodes(expEps)
+	for _, e := range expEps {
+		left = append(left, e.String())
+	}
+	if len(exp) == 0 {
+		left = append(left, "(nothing fires)")
+	}
+	right := []string{"actual"}
+	for _, e := range got {
+		right = append(right, e.String())
+	}
+	if len(got) == 0 {
+		right = append(right, "(nothing fired)")
+	}
+	width := 0
+	for _, l := range left {
+		width = max(width, len(l))
+	}
+	var b strings.Builder
+	for i := range max(len(left), len(right)) {
+		l, r := "", ""
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		mark := "|"
+		if i > 0 && l != r {
+			mark = "≠"
+		}
+		fmt.Fprintf(&b, "%-*s %s %s\n", width, l, mark, r)
+	}
+	return b.String()
+}
+
+// metricNames returns the metric names an expression selects by name.
+func metricNames(expr parser.Expr) []string {
+	var out []string
+	parser.Inspect(expr, func(n parser.Node, _ []parser.Node) error {
+		if vs, ok := n.(*parser.VectorSelector); ok {
+			if vs.Name != "" {
+				out = append(out, vs.Name)
+			}
+			for _, m := range vs.LabelMatchers {
+				if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
+					out = append(out, m.Value)
+				}
+			}
+		}
+		return nil
+	})
+	return out
+}

@@ -1,0 +1,293 @@
+package rulefile
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/rulefmt"
+	"go.yaml.in/yaml/v3"
+)
+
+var crdAPIVersion = monitoringv1.SchemeGroupVersion.String()
+
+// parseCRD reads PrometheusRule resources: one document, several "---"
+// documents, or a List (kind List or PrometheusRuleList) of them. The
+// operator writes each resource's spec.groups as a rule file; the groups are
+// validated here as Prometheus validates that file, with positions that point
+// into the resource the user wrote.
+func parseCRD(path string, content []byte, opts Options) (*File, error) {
+	docs, err := splitDocuments(path, content)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Path: path, Kind: CRD}
+	var errs Errors
+	seen := map[string]Pos{}
+	add := func(obj *yaml.Node) {
+		gs, err := parseResource(path, obj, opts)
+		if err != nil {
+			if es, ok := err.(Errors); ok {
+				errs = append(errs, es...)
+			} else {
+				errs = append(errs, err)
+			}
+			return
+		}
+		for _, g := range gs {
+			// Prometheus keys groups by file and name; two resources in one
+			// file with the same group name would silently shadow each other.
+			if first, dup := seen[g.Name]; dup {
+				errs = append(errs, &Error{File: path, Pos: g.Pos, Msg: fmt.Sprintf("group %q is already defined at line %d of this file", g.Name, first.Line)})
+				continue
+			}
+			seen[g.Name] = g.Pos
+			f.Groups = append(f.Groups, g)
+		}
+	}
+	for _, doc := range docs {
+		obj := mappingOf(doc)
+		if obj == nil {
+			errs = append(errs, &Error{File: path, Pos: nodePos(docContent(doc)), Msg: "expected a Kubernetes object (a mapping with apiVersion and kind)"})
+			continue
+		}
+		kind := lookup(obj, "kind")
+		if kind != nil && (kind.Value == "List" || kind.Value == "PrometheusRuleList") {
+			items := lookup(obj, "items")
+			if items == nil || items.Kind != yaml.SequenceNode {
+				errs = append(errs, &Error{File: path, Pos: nodePos(obj), Msg: kind.Value + " without an items list"})
+				continue
+			}
+			for _, it := range items.Content {
+				add(it)
+			}
+			continue
+		}
+		add(obj)
+	}
+	if len(errs) == 1 {
+		return nil, errs[0]
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return f, nil
+}
+
+// ruleNodes mirrors the spec's structure with rulefmt's node types.
+type ruleNodes struct {
+	Groups []struct {
+		Name  yaml.Node          `yaml:"name"`
+		Rules []rulefmt.RuleNode `yaml:"rules"`
+	} `yaml:"groups"`
+}
+
+func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
+	at := nodePos(obj)
+	if obj.Kind != yaml.MappingNode {
+		return nil, &Error{File: path, Pos: at, Msg: "expected a PrometheusRule object"}
+	}
+	api, kind := lookup(obj, "apiVersion"), lookup(obj, "kind")
+	switch {
+	case kind == nil:
+		return nil, &Error{File: path, Pos: at, Msg: "missing kind: expected kind: PrometheusRule"}
+	case kind.Value != "PrometheusRule":
+		return nil, &Error{File: path, Pos: nodePos(kind), Msg: fmt.Sprintf("kind %q is not PrometheusRule", kind.Value)}
+	case api == nil:
+		return nil, &Error{File: path, Pos: at, Msg: "missing apiVersion: expected apiVersion: " + crdAPIVersion}
+	case api.Value != crdAPIVersion:
+		return nil, &Error{File: path, Pos: nodePos(api), Msg: fmt.Sprintf("apiVersion %q is not %s", api.Value, crdAPIVersion)}
+	}
+	if !opts.IgnoreUnknownFields {
+		if errs := unknownFields(path, obj, reflect.TypeFor[monitoringv1.PrometheusRule](), ""); len(errs) > 0 {
+			return nil, errs
+		}
+	}
+	// Decode with the operator's own types, as the API server would, to catch
+	// wrong types.
+	var generic any
+	if err := obj.Decode(&generic); err != nil {
+		return nil, positioned(path, err, at)
+	}
+	js, err := json.Marshal(generic)
+	if err != nil {
+		return nil, &Error{File: path, Pos: at, Msg: err.Error()}
+	}
+	var pr monitoringv1.PrometheusRule
+	if err := json.Unmarshal(js, &pr); err != nil {
+		return nil, &Error{File: path, Pos: at, Msg: "invalid PrometheusRule: " + strings.TrimPrefix(err.Error(), "json: ")}
+	}
+	meta := lookup(obj, "metadata")
+	if pr.Name == "" {
+		return nil, &Error{File: path, Pos: valuePosOr(meta, obj), Msg: "PrometheusRule without metadata.name"}
+	}
+	resource := pr.Name
+	if pr.Namespace != "" {
+		resource = pr.Namespace + "/" + pr.Name
+	}
+	spec := lookup(obj, "spec")
+	if spec == nil || spec.Kind != yaml.MappingNode {
+		return nil, &Error{File: path, Pos: at, Msg: fmt.Sprintf("PrometheusRule %s has no spec", resource)}
+	}
+	var rgs rulefmt.RuleGroups
+	if err := spec.Decode(&rgs); err != nil {
+		return nil, positioned(path, err, nodePos(spec))
+	}
+	var nodes ruleNodes
+	if err := spec.Decode(&nodes); err != nil {
+		return nil, positioned(path, err, nodePos(spec))
+	}
+	var errs Errors
+	groupsNode := lookup(spec, "groups")
+	seen := map[string]bool{}
+	out := make([]Group, 0, len(rgs.Groups))
+	for i, g := range rgs.Groups {
+		gn := nodes.Groups[i]
+		gpos := nodePos(groupsNode.Content[i])
+		if g.Name == "" {
+			errs = append(errs, &Error{File: path, Pos: gpos, Msg: "Groupname must not be empty"})
+		}
+		if seen[g.Name] {
+			errs = append(errs, &Error{File: path, Pos: nodePos(&gn.Name), Msg: fmt.Sprintf("groupname: %q is repeated in the same file", g.Name)})
+		}
+		seen[g.Name] = true
+		for k, v := range g.Labels {
+			if !opts.scheme().IsValidLabelName(k) || k == model.MetricNameLabel {
+				errs = append(errs, &Error{File: path, Pos: gpos, Msg: "invalid label name: " + k})
+			}
+			if !model.LabelValue(v).IsValid() {
+				errs = append(errs, &Error{File: path, Pos: gpos, Msg: "invalid label value: " + v})
+			}
+		}
+		grp := Group{RuleGroup: g, Pos: nodePos(&gn.Name), Resource: resource}
+		if gn.Name.Line == 0 {
+			grp.Pos = gpos
+		}
+		rulesNode := lookup(groupsNode.Content[i], "rules")
+		for j, r := range g.Rules {
+			rpos := nodePos(rulesNode.Content[j])
+			grp.RulePos = append(grp.RulePos, rpos)
+			grp.ExprPos = append(grp.ExprPos, valuePos(rulesNode.Content[j], "expr"))
+			for _, werr := range r.Validate(gn.Rules[j], opts.scheme(), opts.parser()) {
+				name := r.Alert
+				if name == "" {
+					name = r.Record
+				}
+				e := positioned(path, &werr, rpos)
+				e.Msg = fmt.Sprintf("group %q, rule %d, %q: %s", g.Name, j+1, name, e.Msg)
+				errs = append(errs, e)
+			}
+		}
+		out = append(out, grp)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return out, nil
+}
+
+func valuePosOr(n, fallback *yaml.Node) Pos {
+	if n != nil {
+		return nodePos(n)
+	}
+	return nodePos(fallback)
+}
+
+var jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+
+// unknownFields walks a YAML node alongside the Go type it decodes into and
+// reports every mapping key the type has no JSON field for, with its
+// position. The API server rejects such fields; a plain JSON decode would
+// drop them silently.
+func unknownFields(path string, n *yaml.Node, t reflect.Type, where string) Errors {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	if reflect.PointerTo(t).Implements(jsonUnmarshaler) {
+		return nil
+	}
+	var errs Errors
+	switch t.Kind() {
+	case reflect.Struct:
+		if n.Kind != yaml.MappingNode {
+			return nil // a type error, reported by the typed decode
+		}
+		fields := jsonFields(t)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			ft, ok := fields[k.Value]
+			if !ok {
+				errs = append(errs, &Error{File: path, Pos: nodePos(k), Msg: fmt.Sprintf("unknown field %q%s", k.Value, inWhere(where))})
+				continue
+			}
+			errs = append(errs, unknownFields(path, n.Content[i+1], ft, join(where, k.Value))...)
+		}
+	case reflect.Map:
+		if n.Kind == yaml.MappingNode {
+			for i := 1; i < len(n.Content); i += 2 {
+				errs = append(errs, unknownFields(path, n.Content[i], t.Elem(), where)...)
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if n.Kind == yaml.SequenceNode {
+			for i, c := range n.Content {
+				errs = append(errs, unknownFields(path, c, t.Elem(), fmt.Sprintf("%s[%d]", where, i))...)
+			}
+		}
+	}
+	return errs
+}
+
+func inWhere(where string) string {
+	if where == "" {
+		return ""
+	}
+	return " in " + where
+}
+
+func join(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "." + b
+}
+
+// jsonFields maps JSON names to field types, flattening inline and embedded
+// structs as encoding/json does.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		if tag == "-" {
+			continue
+		}
+		name, rest, _ := strings.Cut(tag, ",")
+		if (name == "" && f.Anonymous) || strings.Contains(rest, "inline") {
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				for k, v := range jsonFields(ft) {
+					out[k] = v
+				}
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
+}

@@ -1,0 +1,89 @@
+// Package yamlsafe refuses YAML documents that would be expensive to decode:
+// documents nested too deeply, and documents whose aliases expand to far more
+// nodes than they are written with (the "billion laughs" attack).
+package yamlsafe
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Limits for Check.
+var (
+	// MaxDepth is the deepest nesting of mappings and sequences accepted.
+	MaxDepth = 200
+	// MaxExpandedNodes is the most nodes a document may have once its
+	// aliases are expanded.
+	MaxExpandedNodes = 5_000_000
+)
+
+// Check returns an error describing the first limit the content breaks. It
+// does not report YAML syntax errors: the decoder that follows reports them
+// with better context.
+func Check(content []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(content))
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) || err != nil {
+			return nil
+		}
+		if err := checkDepth(&doc, 0); err != nil {
+			return err
+		}
+		memo := map[*yaml.Node]int{}
+		if n := expanded(&doc, memo, 0); n > MaxExpandedNodes {
+			return fmt.Errorf("line %d: YAML aliases expand to more than %d nodes; refusing to expand the document", firstAlias(&doc), MaxExpandedNodes)
+		}
+	}
+}
+
+func checkDepth(n *yaml.Node, depth int) error {
+	if depth > MaxDepth {
+		return fmt.Errorf("line %d: YAML nested more than %d levels deep", n.Line, MaxDepth)
+	}
+	for _, c := range n.Content {
+		if err := checkDepth(c, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expanded counts the nodes of n with aliases expanded, saturating early.
+func expanded(n *yaml.Node, memo map[*yaml.Node]int, depth int) int {
+	if v, ok := memo[n]; ok {
+		return v
+	}
+	if depth > MaxDepth {
+		return MaxExpandedNodes + 1
+	}
+	total := 1
+	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		total += expanded(n.Alias, memo, depth+1)
+	}
+	for _, c := range n.Content {
+		total += expanded(c, memo, depth+1)
+		if total > MaxExpandedNodes {
+			break
+		}
+	}
+	memo[n] = total
+	return total
+}
+
+func firstAlias(n *yaml.Node) int {
+	if n.Kind == yaml.AliasNode {
+		return n.Line
+	}
+	for _, c := range n.Content {
+		if l := firstAlias(c); l > 0 {
+			return l
+		}
+	}
+	return 0
+}
