@@ -1,0 +1,86 @@
+package harness
+
+import (
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/prometheus/common/model"
+)
+
+// Case is a replay written in Go rather than in a fixture file: rule files,
+// input series and the expected alert timeline. It runs with native
+// semantics (each rule group at its own interval).
+//
+//	res := runner.RunCase(harness.Case{
+//		RuleFiles: []string{"rules/pweza-core-alerts.yaml"},
+//		Interval:  10 * time.Second,
+//		Series: []harness.InputSeries{
+//			{Series: `up{job="pweza-core-agents", instance="a:9090"}`, Values: "1x6 0x30 1x30"},
+//		},
+//		Timeline: []harness.TimelineEntry{{
+//			Alert:   "AgentDown",
+//			Labels:  map[string]string{"job": "pweza-core-agents", "instance": "a:9090", "severity": "critical", "team": "platform"},
+//			Pending: harness.At("1m30s"), Firing: harness.At("2m30s"), Resolved: harness.At("6m30s"),
+//		}},
+//	})
+//	harness.RequirePass(t, res)
+type Case struct {
+	Name      string
+	RuleFiles []string
+	// EvaluationInterval is used by groups without their own interval
+	// (default 1m).
+	EvaluationInterval time.Duration
+	// Interval is the input series' step (default: EvaluationInterval).
+	Interval time.Duration
+	Series   []InputSeries
+	// Duration of the replay; zero means until the last sample or event.
+	Duration      time.Duration
+	Timeline      []TimelineEntry
+	AllowUnlisted bool
+}
+
+// At parses a duration such as "1m30s" for timeline entries; it panics on a
+// malformed duration, which is a bug in the calling test.
+func At(d string) *time.Duration {
+	v, err := model.ParseDuration(d)
+	if err != nil {
+		panic(fmt.Sprintf("harness.At(%q): %v", d, err))
+	}
+	t := time.Duration(v)
+	return &t
+}
+
+// RunCase replays a Case. Failures point at the Go file and line that
+// called RunCase.
+func (r *Runner) RunCase(c Case) *FileResult {
+	_, file, line, _ := runtime.Caller(1)
+	if c.EvaluationInterval == 0 {
+		c.EvaluationInterval = time.Minute
+	}
+	if c.Interval == 0 {
+		c.Interval = c.EvaluationInterval
+	}
+	if c.Name == "" {
+		c.Name = "case"
+	}
+	f := &Fixture{Path: file, Native: true, RuleFiles: c.RuleFiles, EvaluationInterval: c.EvaluationInterval}
+	tg := &TestGroup{
+		Name: c.Name, Line: line, Interval: c.Interval, Start: time.Unix(0, 0).UTC(),
+		Duration: c.Duration, Timeline: c.Timeline, HasTimeline: true, AllowUnlisted: c.AllowUnlisted,
+	}
+	for _, s := range c.Series {
+		s.Line = line
+		tg.InputSeries = append(tg.InputSeries, s)
+	}
+	for i := range tg.Timeline {
+		if tg.Timeline[i].Line == 0 {
+			tg.Timeline[i].Line = line
+		}
+		if err := tg.Timeline[i].validate(); err != nil {
+			return &FileResult{Path: file, Err: &FixtureError{File: file, Line: line, Msg: err.Error()}}
+		}
+	}
+	f.Tests = []*TestGroup{tg}
+	return r.RunFixture(f)
+}
