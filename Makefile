@@ -29,5 +29,9 @@ check: vet test
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
+# Compare rulecheck's verdicts with promtool's on every test file in DIR.
+compat:
+	$(GO) run ./cmd/rulecheck compat --promtool $(PROMTOOL) $(DIR)
+
 clean:
 	rm -f rulecheck

@@ -48,27 +48,6 @@ func loadGolden(t *testing.T, dir string) map[string]goldenEntry {
 	return golden
 }
 
-// verdicts reduces a file result to promtool's terms: whether the file
-// passed, and pass or fail per JUnit testcase.
-func verdicts(fr *harness.FileResult) (bool, map[string]string) {
-	cases := map[string]string{}
-	if fr.Err != nil {
-		// promtool reports a file it cannot run as one errored case.
-		cases["unknown"] = "fail"
-	}
-	for _, tc := range fr.Tests {
-		if tc.Skipped {
-			continue
-		}
-		v := "pass"
-		if tc.Failed() {
-			v = "fail"
-		}
-		cases[tc.Name] = v
-	}
-	return !fr.Failed(), cases
-}
-
 func TestPromtoolConformance(t *testing.T) {
 	dir := conformanceDir(t)
 	golden := loadGolden(t, dir)
@@ -82,7 +61,7 @@ func TestPromtoolConformance(t *testing.T) {
 		want := golden[name]
 		t.Run(name, func(t *testing.T) {
 			fr := runner.RunFile(filepath.Join(dir, name))
-			ok, cases := verdicts(fr)
+			ok, cases := harness.Verdicts(fr)
 			assert.Equal(t, want.OK, ok, "file verdict (err: %v)", fr.Err)
 			assert.Equal(t, want.Cases, cases, "testcase verdicts")
 		})

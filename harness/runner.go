@@ -257,3 +257,24 @@ func joinErrors(errs []error) error {
 	}
 	return errors.New(strings.Join(msgs, "\n"))
 }
+
+// Verdicts reduces a file result to promtool's terms: whether the run
+// succeeded, and pass or fail per JUnit testcase name. A file that could not
+// be run at all is one failed case named "unknown", as in promtool's JUnit.
+func Verdicts(fr *FileResult) (ok bool, cases map[string]string) {
+	cases = map[string]string{}
+	if fr.Err != nil {
+		cases["unknown"] = "fail"
+	}
+	for _, tc := range fr.Tests {
+		if tc.Skipped {
+			continue
+		}
+		v := "pass"
+		if tc.Failed() {
+			v = "fail"
+		}
+		cases[tc.Name] = v
+	}
+	return !fr.Failed(), cases
+}

@@ -16,6 +16,7 @@ Prometheus's own rule evaluation on a simulated clock.
 
 Usage:
   rulecheck test [flags] [FILE or DIR ...]   run test files (default: fixtures/)
+  rulecheck compat --promtool PATH [DIR]    compare verdicts with promtool
   rulecheck help                             show this help
 
 "rulecheck test" runs promtool rule test files unchanged, with promtool's
@@ -49,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "test":
 		return runTest(args[1:], stdout, stderr)
+	case "compat":
+		return runCompat(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
