@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/internal/benchgen/suite"
 )
 
 // conformanceDir finds the promtool conformance corpus: verdicts recorded
@@ -66,4 +67,38 @@ func TestPromtoolConformance(t *testing.T) {
 			assert.Equal(t, want.Cases, cases, "testcase verdicts")
 		})
 	}
+}
+
+// TestPruningKeepsVerdicts runs the conformance corpus and the generated
+// benchmark suite with rule pruning on and off: every verdict must match.
+func TestPruningKeepsVerdicts(t *testing.T) {
+	var files []string
+	if d := conformanceDirOrEmpty(); d != "" {
+		for name := range loadGolden(t, d) {
+			files = append(files, filepath.Join(d, name))
+		}
+	}
+	gen, err := suite.Generate(t.TempDir(), suite.Scale(1))
+	require.NoError(t, err)
+	files = append(files, gen...)
+	slices.Sort(files)
+	on := harness.NewRunner(harness.Options{})
+	off := harness.NewRunner(harness.Options{NoPrune: true})
+	for _, f := range files {
+		okOn, casesOn := harness.Verdicts(on.RunFile(f))
+		okOff, casesOff := harness.Verdicts(off.RunFile(f))
+		assert.Equal(t, okOff, okOn, f)
+		assert.Equal(t, casesOff, casesOn, f)
+	}
+}
+
+func conformanceDirOrEmpty() string {
+	dir := os.Getenv("RULECHECK_CONFORMANCE_DIR")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared", "conformance")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "golden.json")); err != nil {
+		return ""
+	}
+	return dir
 }

@@ -24,6 +24,7 @@ func (rp *replay) runNative(res *TestResult) {
 	}
 	if steps > rp.r.opts.Limits.MaxSteps {
 		res.fail(tg.Line, fmt.Sprintf("test %q needs %d rule group evaluations (to %s), more than the limit of %d (--max-steps)", tg.Name, steps, fmtDur(end.Sub(rp.start)), rp.r.opts.Limits.MaxSteps))
+		res.BadInput = true
 		return
 	}
 	for _, a := range tg.AlertTests {
@@ -33,6 +34,9 @@ func (rp *replay) runNative(res *TestResult) {
 		}
 	}
 	rp.checkStrict(res)
+	if !rp.r.opts.NoPrune {
+		rp.prune()
+	}
 
 	alertTests := slices.Clone(tg.AlertTests)
 	slices.SortStableFunc(alertTests, func(a, b AlertTest) int { return int(a.EvalTime - b.EvalTime) })

@@ -29,7 +29,8 @@ func (rp *replay) runPromtool(res *TestResult) {
 	maxt := mint.Add(maxEval)
 
 	if steps := int64(maxEval/evalInterval) + 1; steps > int64(rp.r.opts.Limits.MaxSteps) {
-		res.fail(tg.Line, fmt.Sprintf("test %q needs %d evaluation steps (to %s every %s), more than the limit of %d (--max-steps)", tg.Name, steps, fmtDur(maxEval), fmtDur(evalInterval), rp.r.opts.Limits.MaxSteps))
+		res.fail(tg.maxEvalLine(), fmt.Sprintf("test %q needs %d evaluation steps (to %s every %s), more than the limit of %d (--max-steps)", tg.Name, steps, fmtDur(maxEval), fmtDur(evalInterval), rp.r.opts.Limits.MaxSteps))
+		res.BadInput = true
 		return
 	}
 	for i, a := range tg.AlertTests {
@@ -43,6 +44,9 @@ func (rp *replay) runPromtool(res *TestResult) {
 		}
 	}
 	rp.checkStrict(res)
+	if !rp.r.opts.NoPrune {
+		rp.prune()
+	}
 
 	// Alert tests by eval_time, in time order.
 	byTime := map[time.Duration][]AlertTest{}
@@ -93,6 +97,23 @@ func (tg *TestGroup) maxEvalTime() time.Duration {
 	return m
 }
 
+// maxEvalLine is the line of the test with the latest eval_time, or of the
+// test group when it has no test.
+func (tg *TestGroup) maxEvalLine() int {
+	line, latest := tg.Line, time.Duration(-1)
+	for _, a := range tg.AlertTests {
+		if a.EvalTime > latest {
+			line, latest = a.Line, a.EvalTime
+		}
+	}
+	for _, e := range tg.ExprTests {
+		if e.EvalTime > latest {
+			line, latest = e.Line, e.EvalTime
+		}
+	}
+	return line
+}
+
 func (rp *replay) groupEnd() time.Time { return rp.start.Add(rp.tg.maxEvalTime()) }
 
 // checkStrict reports what promtool accepts silently; under Options.Strict
@@ -109,11 +130,14 @@ func (rp *replay) checkStrict(res *TestResult) {
 			issues = append(issues, Failure{a.Line, fmt.Sprintf("alert test %s at eval_time %s expects no alerts, but the alert cannot fire before its 'for' of %s has passed, so this test cannot fail", a.Alertname, fmtDur(a.EvalTime), fmtDur(minFor))})
 		}
 	}
-	for _, d := range duplicateSeries(rp.tg) {
-		issues = append(issues, Failure{rp.tg.Line, d})
-	}
+	dups := duplicateSeries(rp.tg)
+	issues = append(issues, dups...)
 	if len(rp.f.GroupEvalOrder) == 0 && rp.hasCrossGroupDependency() {
 		issues = append(issues, Failure{rp.tg.Line, "rule groups read each other's results but group_eval_order is not set; promtool evaluates groups in random order, so the verdict may change from run to run (rulecheck uses file order)"})
+	}
+	if rp.r.opts.Strict && len(dups) > 0 {
+		// A series defined twice is bad input, not a failed assertion.
+		res.BadInput = true
 	}
 	for _, is := range issues {
 		if rp.r.opts.Strict {
@@ -255,7 +279,11 @@ Outer:
 		sort.Slice(expSamples, func(i, j int) bool { return labels.Compare(expSamples[i].Labels, expSamples[j].Labels) <= 0 })
 		sort.Slice(gotSamples, func(i, j int) bool { return labels.Compare(gotSamples[i].Labels, gotSamples[j].Labels) <= 0 })
 		if !cmp.Equal(expSamples, gotSamples, cmp.Comparer(labels.Equal), rp.floatCompare()) {
-			res.fail(tc.Line, fmt.Sprintf("    expr: %q, time: %s,\n        exp: %v\n        got: %v", tc.Expr, fmtDur(tc.EvalTime), parsedSamplesString(expSamples), parsedSamplesString(gotSamples)))
+			msg := fmt.Sprintf("    expr: %q, time: %s,\n        exp: %v\n        got: %v", tc.Expr, fmtDur(tc.EvalTime), parsedSamplesString(expSamples), parsedSamplesString(gotSamples))
+			if slices.ContainsFunc(expSamples, func(s parsedSample) bool { return s.Histogram == "" && math.IsNaN(s.Value) }) {
+				msg += "\n        note: an expected NaN never matches, as in promtool (NaN is not equal to itself); test for NaN with (EXPR) != bool (EXPR), which is 1 for NaN"
+			}
+			res.fail(tc.Line, msg)
 		}
 	}
 }

@@ -29,6 +29,12 @@ type replay struct {
 	start time.Time
 	// timeline records every alert episode seen.
 	timeline *recorder
+	// mgrOpts are the rule manager's options, for groups rebuilt by prune.
+	mgrOpts *rules.ManagerOptions
+	// maxQuerySamples is the engine's per-query sample limit.
+	maxQuerySamples int
+	// pruned is set when prune dropped rules.
+	pruned bool
 }
 
 var nopLogger = slog.New(slog.DiscardHandler)
@@ -64,7 +70,8 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 		Parser:                   r.parser(),
 	})
 
-	m := rules.NewManager(&rules.ManagerOptions{
+	rp.maxQuerySamples = maxSamples
+	rp.mgrOpts = &rules.ManagerOptions{
 		QueryFunc:    rules.EngineQueryFunc(rp.engine, rp.store),
 		AppendableV2: rp.store,
 		Queryable:    rp.store,
@@ -73,7 +80,8 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 		Logger:       nopLogger,
 		GroupLoader:  r.loader,
 		Parser:       r.parser(),
-	})
+	}
+	m := rules.NewManager(rp.mgrOpts)
 	// promtool gives groups without an interval the test group's interval; a
 	// server gives them the global evaluation interval.
 	defaultInterval := tg.Interval

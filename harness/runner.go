@@ -39,6 +39,9 @@ type Options struct {
 	Strict bool
 	// Limits bound the resources a fixture may ask for.
 	Limits Limits
+	// NoPrune evaluates every rule at every step, even those no assertion
+	// depends on (see prune.go). Verdicts are the same either way.
+	NoPrune bool
 }
 
 // Limits bound what a fixture may make rulecheck do. Zero means the default.

@@ -1,0 +1,480 @@
+package harness
+
+import (
+	"time"
+
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/rules"
+)
+
+// Pruning: a test group's assertions usually depend on a small part of the
+// rules it loads. Rules whose results no assertion can see are dropped
+// before the replay, provided dropping them cannot change a verdict.
+//
+// A rule's results are seen through the metric names it writes (its record
+// name, or ALERTS and ALERTS_FOR_STATE for an alert), through the alert
+// state an alert test or timeline reads, and through template queries. A
+// rule also decides a verdict by failing: promtool stops a test group at the
+// first rule error. So a rule is dropped only if nothing needed reads it and
+// it provably cannot fail on this test group's data:
+//
+//   - every selector names its metric exactly (no {__name__=~...}, whose
+//     results could collide once the name is dropped);
+//   - no vector matching with on(), ignoring(), group_left or group_right
+//     (many-to-many and duplicate-match errors), no label_replace or
+//     label_join, no subqueries;
+//   - its labels cannot collide with labels its results may carry;
+//   - under a group limit, the series it can output are bounded below it;
+//   - the samples it can load are bounded below the engine's limit.
+//
+// Anything not provably safe is kept, with everything it reads. The
+// conformance and pruning tests check that verdicts are the same with
+// pruning on and off.
+
+// pruneInfo is the static knowledge about a replay's rules.
+type pruneInfo struct {
+	rp *replay
+	// writers maps a metric name to the rules writing it.
+	writers map[string][]rules.Rule
+	alerts  []*rules.AlertingRule
+	// fixtureSeries counts input series per metric name, fixtureKeys holds
+	// their label names.
+	fixtureSeries map[string]int
+	fixtureKeys   map[string]map[string]bool
+	groupOf       map[rules.Rule]*rules.Group
+	// memo for bounds and keys; visiting marks recursion in progress.
+	bounds   map[string]int
+	keys     map[string]map[string]bool
+	visiting map[string]bool
+	stack    []string
+	selfLoop map[string]bool
+}
+
+// unbounded is a series bound that is too large to prove anything with.
+const unbounded = 1 << 40
+
+func (rp *replay) prune() {
+	pi := &pruneInfo{
+		rp: rp, writers: map[string][]rules.Rule{}, fixtureSeries: map[string]int{},
+		fixtureKeys: map[string]map[string]bool{}, groupOf: map[rules.Rule]*rules.Group{},
+		bounds: map[string]int{}, keys: map[string]map[string]bool{}, visiting: map[string]bool{},
+		selfLoop: map[string]bool{},
+	}
+	for _, g := range rp.groups {
+		for _, r := range g.Rules() {
+			pi.groupOf[r] = g
+			switch r := r.(type) {
+			case *rules.RecordingRule:
+				pi.writers[r.Name()] = append(pi.writers[r.Name()], r)
+			case *rules.AlertingRule:
+				pi.alerts = append(pi.alerts, r)
+				pi.writers["ALERTS"] = append(pi.writers["ALERTS"], r)
+				pi.writers["ALERTS_FOR_STATE"] = append(pi.writers["ALERTS_FOR_STATE"], r)
+			}
+		}
+	}
+	for _, s := range rp.series {
+		name := s.lset.Get(labels.MetricName)
+		pi.fixtureSeries[name]++
+		if pi.fixtureKeys[name] == nil {
+			pi.fixtureKeys[name] = map[string]bool{}
+		}
+		s.lset.Range(func(l labels.Label) { pi.fixtureKeys[name][l.Name] = true })
+	}
+
+	needed := map[rules.Rule]bool{}
+	var queue []rules.Rule
+	all := false
+	need := func(r rules.Rule) {
+		if !needed[r] {
+			needed[r] = true
+			queue = append(queue, r)
+		}
+	}
+	needName := func(name string) {
+		for _, w := range pi.writers[name] {
+			need(w)
+		}
+	}
+	needExpr := func(e parser.Expr) {
+		names, ok := selectorNames(e)
+		if !ok {
+			all = true
+			return
+		}
+		for _, n := range names {
+			needName(n)
+		}
+	}
+
+	// The assertions' direct needs.
+	tg := rp.tg
+	alertNames := map[string]bool{}
+	for _, a := range tg.AlertTests {
+		alertNames[a.Alertname] = true
+	}
+	if tg.HasTimeline {
+		if tg.AllowUnlisted {
+			for _, te := range tg.Timeline {
+				alertNames[te.Alert] = true
+			}
+		} else {
+			for _, a := range pi.alerts {
+				alertNames[a.Name()] = true
+			}
+		}
+	}
+	for _, a := range pi.alerts {
+		if alertNames[a.Name()] {
+			need(a)
+		}
+	}
+	for _, et := range tg.ExprTests {
+		e, err := rp.r.parser().ParseExpr(et.Expr)
+		if err != nil {
+			return // reported when the test runs; keep everything
+		}
+		needExpr(e)
+	}
+	// Rules that might fail must run, and so must what they read.
+	for _, g := range rp.groups {
+		for _, r := range g.Rules() {
+			if !pi.cannotFail(r, g) {
+				need(r)
+			}
+		}
+	}
+	for len(queue) > 0 && !all {
+		r := queue[0]
+		queue = queue[1:]
+		needExpr(r.Query())
+		if ar, ok := r.(*rules.AlertingRule); ok && usesTemplateQuery(ar) {
+			all = true
+		}
+	}
+	if all {
+		return
+	}
+	var kept []*rules.Group
+	for _, g := range rp.groups {
+		var rs []rules.Rule
+		for _, r := range g.Rules() {
+			if needed[r] {
+				rs = append(rs, r)
+			}
+		}
+		switch {
+		case len(rs) == 0:
+		case len(rs) == len(g.Rules()):
+			kept = append(kept, g)
+		default:
+			off := g.QueryOffset()
+			kept = append(kept, rules.NewGroup(rules.GroupOptions{
+				Name: g.Name(), File: g.File(), Interval: g.Interval(), Limit: g.Limit(),
+				Rules: rs, Opts: rp.mgrOpts, QueryOffset: &off,
+			}))
+		}
+	}
+	rp.pruned = len(kept) != len(rp.groups) || countRules(kept) != countRules(rp.groups)
+	rp.groups = kept
+}
+
+func countRules(gs []*rules.Group) int {
+	n := 0
+	for _, g := range gs {
+		n += len(g.Rules())
+	}
+	return n
+}
+
+// selectorNames returns the metric names an expression selects; ok is false
+// if a selector does not name its metric exactly.
+func selectorNames(e parser.Expr) (names []string, ok bool) {
+	ok = true
+	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
+		vs, isVS := n.(*parser.VectorSelector)
+		if !isVS {
+			return nil
+		}
+		name := metricNameOf(vs)
+		if name == "" {
+			ok = false
+		}
+		names = append(names, name)
+		return nil
+	})
+	return names, ok
+}
+
+func metricNameOf(vs *parser.VectorSelector) string {
+	if vs.Name != "" {
+		return vs.Name
+	}
+	for _, m := range vs.LabelMatchers {
+		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
+			return m.Value
+		}
+	}
+	return ""
+}
+
+// usesTemplateQuery reports whether an alert's templates may run queries.
+func usesTemplateQuery(ar *rules.AlertingRule) bool {
+	found := false
+	check := func(l labels.Label) {
+		if containsWord(l.Value, "query") {
+			found = true
+		}
+	}
+	ar.Labels().Range(check)
+	ar.Annotations().Range(check)
+	return found
+}
+
+func containsWord(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		if s[i:i+len(w)] == w {
+			return true
+		}
+	}
+	return false
+}
+
+// cannotFail reports whether a rule's evaluation provably cannot fail on
+// this test group's data (see the package comment above).
+func (pi *pruneInfo) cannotFail(r rules.Rule, g *rules.Group) bool {
+	e := r.Query()
+	if !structurallySafe(e) {
+		return false
+	}
+	// Rule labels must not collide with labels the results may carry.
+	keys, ok := pi.exprKeys(e)
+	if !ok {
+		return false
+	}
+	collide := false
+	r.Labels().Range(func(l labels.Label) {
+		if keys[l.Name] {
+			collide = true
+		}
+	})
+	if _, isAlert := r.(*rules.AlertingRule); isAlert && keys[labels.AlertName] {
+		collide = true
+	}
+	if collide {
+		return false
+	}
+	bound := pi.exprBound(e)
+	if g.Limit() > 0 && bound > g.Limit() {
+		return false
+	}
+	return pi.sampleBound(e, bound) < pi.rp.maxQuerySamples
+}
+
+// structurallySafe rejects the constructs that can fail on data.
+func structurallySafe(e parser.Expr) bool {
+	safe := true
+	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
+		switch n := n.(type) {
+		case *parser.VectorSelector:
+			if metricNameOf(n) == "" {
+				safe = false
+			}
+		case *parser.BinaryExpr:
+			if vm := n.VectorMatching; vm != nil && (vm.On || len(vm.MatchingLabels) > 0 || vm.Card == parser.CardOneToMany || vm.Card == parser.CardManyToOne) {
+				safe = false
+			}
+		case *parser.Call:
+			switch n.Func.Name {
+			case "label_replace", "label_join", "info":
+				safe = false
+			}
+		case *parser.SubqueryExpr:
+			safe = false
+		}
+		return nil
+	})
+	return safe
+}
+
+// nameBound bounds how many distinct series named name can exist during the
+// replay: input series plus whatever rules writing the name can output.
+//
+// A rule may read the name it writes (an alert over ALERTS). Its outputs are
+// then images of its other inputs under a fixed relabelling (set the name,
+// alertname, alertstate and rule labels), which is idempotent, so feeding
+// them back adds no new label sets: the name's bound is at most twice the
+// bound without the loop. Longer cycles are not bounded.
+func (pi *pruneInfo) nameBound(name string) int {
+	if b, ok := pi.bounds[name]; ok {
+		return b
+	}
+	if pi.visiting[name] {
+		if len(pi.stack) > 0 && pi.stack[len(pi.stack)-1] == name {
+			pi.selfLoop[name] = true
+			return 0
+		}
+		return unbounded
+	}
+	pi.visiting[name] = true
+	pi.stack = append(pi.stack, name)
+	defer func() {
+		delete(pi.visiting, name)
+		pi.stack = pi.stack[:len(pi.stack)-1]
+	}()
+	b := pi.fixtureSeries[name]
+	for _, w := range pi.writers[name] {
+		b += pi.exprBound(w.Query())
+		if b >= unbounded {
+			b = unbounded
+			break
+		}
+	}
+	if pi.selfLoop[name] {
+		b = min(2*b, unbounded)
+	}
+	pi.bounds[name] = b
+	return b
+}
+
+// exprBound bounds the distinct output series of a structurally safe
+// expression: at most the largest of its selectors' bounds (one-to-one
+// matching and aggregation never add series), at least one.
+func (pi *pruneInfo) exprBound(e parser.Expr) int {
+	b := 1
+	names, ok := selectorNames(e)
+	if !ok {
+		return unbounded
+	}
+	for _, n := range names {
+		b = max(b, pi.nameBound(n))
+	}
+	return b
+}
+
+// sampleBound bounds the samples one evaluation can hold: every selected
+// series' samples in its window, plus the results along the way.
+func (pi *pruneInfo) sampleBound(e parser.Expr, outBound int) int {
+	step := min(pi.rp.tg.Interval, pi.rp.f.EvaluationInterval)
+	for _, g := range pi.rp.groups {
+		step = min(step, g.Interval())
+	}
+	if step <= 0 {
+		return unbounded
+	}
+	total := 0
+	nodes := 0
+	parser.Inspect(e, func(n parser.Node, path []parser.Node) error {
+		nodes++
+		vs, ok := n.(*parser.VectorSelector)
+		if !ok {
+			return nil
+		}
+		window := 5 * time.Minute // the lookback delta
+		if len(path) > 0 {
+			if ms, ok := path[len(path)-1].(*parser.MatrixSelector); ok {
+				window = ms.Range
+			}
+		}
+		perSeries := int(window/step) + 2
+		total += pi.nameBound(metricNameOf(vs)) * perSeries
+		return nil
+	})
+	if total >= unbounded {
+		return unbounded
+	}
+	return total + nodes*outBound
+}
+
+// exprKeys returns the label names an expression's results may carry (a
+// superset); ok is false when they cannot be bounded.
+func (pi *pruneInfo) exprKeys(e parser.Expr) (map[string]bool, bool) {
+	switch e := e.(type) {
+	case *parser.AggregateExpr:
+		if e.Without {
+			return pi.exprKeys(e.Expr)
+		}
+		out := map[string]bool{}
+		for _, l := range e.Grouping {
+			out[l] = true
+		}
+		if e.Op == parser.COUNT_VALUES {
+			s, ok := e.Param.(*parser.StringLiteral)
+			if !ok {
+				return nil, false
+			}
+			out[s.Val] = true
+		}
+		return out, true
+	case *parser.NumberLiteral, *parser.StringLiteral:
+		return map[string]bool{}, true
+	case *parser.ParenExpr:
+		return pi.exprKeys(e.Expr)
+	case *parser.UnaryExpr:
+		return pi.exprKeys(e.Expr)
+	case *parser.StepInvariantExpr:
+		return pi.exprKeys(e.Expr)
+	case *parser.BinaryExpr:
+		return pi.unionKeys(e.LHS, e.RHS)
+	case *parser.Call:
+		// Functions keep or drop their argument's labels; label_replace and
+		// label_join, which add some, are not structurally safe.
+		return pi.unionKeys(e.Args...)
+	case *parser.MatrixSelector:
+		return pi.exprKeys(e.VectorSelector)
+	case *parser.VectorSelector:
+		name := metricNameOf(e)
+		if name == "" {
+			return nil, false
+		}
+		return pi.nameKeys(name)
+	}
+	return nil, false
+}
+
+func (pi *pruneInfo) unionKeys(es ...parser.Expr) (map[string]bool, bool) {
+	out := map[string]bool{}
+	for _, e := range es {
+		ks, ok := pi.exprKeys(e)
+		if !ok {
+			return nil, false
+		}
+		for k := range ks {
+			out[k] = true
+		}
+	}
+	return out, true
+}
+
+func (pi *pruneInfo) nameKeys(name string) (map[string]bool, bool) {
+	if ks, ok := pi.keys[name]; ok {
+		return ks, ks != nil
+	}
+	if pi.visiting["keys:"+name] {
+		return nil, false
+	}
+	pi.visiting["keys:"+name] = true
+	defer delete(pi.visiting, "keys:"+name)
+	out := map[string]bool{labels.MetricName: true}
+	for k := range pi.fixtureKeys[name] {
+		out[k] = true
+	}
+	for _, w := range pi.writers[name] {
+		ks, ok := pi.exprKeys(w.Query())
+		if !ok {
+			pi.keys[name] = nil
+			return nil, false
+		}
+		for k := range ks {
+			out[k] = true
+		}
+		w.Labels().Range(func(l labels.Label) { out[l.Name] = true })
+		if _, isAlert := w.(*rules.AlertingRule); isAlert {
+			out[labels.AlertName] = true
+			out["alertstate"] = true
+		}
+	}
+	pi.keys[name] = out
+	return out, true
+}
