@@ -106,9 +106,9 @@ func loadInputSeries(f *Fixture, tg *TestGroup, lim Limits) ([]*loadedSeries, []
 }
 
 // duplicateSeries returns, for strict mode, input series defined twice.
-func duplicateSeries(tg *TestGroup) []string {
+func duplicateSeries(tg *TestGroup) []Failure {
 	seen := map[string]int{}
-	var dups []string
+	var dups []Failure
 	for _, is := range tg.InputSeries {
 		m, _, err := seriesParser.ParseSeriesDesc(is.Series)
 		if err != nil {
@@ -116,7 +116,7 @@ func duplicateSeries(tg *TestGroup) []string {
 		}
 		k := m.String()
 		if first, ok := seen[k]; ok {
-			dups = append(dups, fmt.Sprintf("line %d: series %s is already defined at line %d; promtool keeps only the last definition", is.Line, k, first))
+			dups = append(dups, Failure{is.Line, fmt.Sprintf("series %s is already defined at line %d; promtool keeps only the last definition", k, first)})
 			continue
 		}
 		seen[k] = is.Line
