@@ -33,5 +33,13 @@ bench:
 compat:
 	$(GO) run ./cmd/rulecheck compat --promtool $(PROMTOOL) $(DIR)
 
+# Run the generated suite through promtool and rulecheck alternately; check
+# the verdicts are identical; print median wall, CPU, peak RSS and ratios.
+SCALE  ?= 1
+ROUNDS ?= 5
+bench-vs-promtool:
+	mkdir -p .cache && $(GO) build -o .cache/rulecheck ./cmd/rulecheck
+	$(GO) run ./internal/benchgen/vspromtool -promtool $(PROMTOOL) -rulecheck .cache/rulecheck -scale $(SCALE) -rounds $(ROUNDS)
+
 clean:
 	rm -f rulecheck

@@ -78,7 +78,9 @@ func TestPruningKeepsVerdicts(t *testing.T) {
 			files = append(files, filepath.Join(d, name))
 		}
 	}
-	gen, err := suite.Generate(t.TempDir(), suite.Scale(1))
+	// A small suite of the benchmark's shape: shared rule files, recording
+	// chains, an alert over ALERTS, group limits.
+	gen, err := suite.Generate(t.TempDir(), suite.Config{Files: 3, Families: 2, ShortTests: 3, ShortSteps: 30, LongSteps: 120, LongTests: 1, Instances: 2})
 	require.NoError(t, err)
 	files = append(files, gen...)
 	slices.Sort(files)

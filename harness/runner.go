@@ -9,9 +9,11 @@
 package harness
 
 import (
+	"cmp"
 	"errors"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -159,42 +161,91 @@ func (tr *TestResult) fail(line int, msg string) {
 	tr.Failures = append(tr.Failures, Failure{Line: line, Message: msg})
 }
 
-// RunFiles runs fixture files on all cores and returns their results in the
-// order of paths.
+// RunFiles runs fixture files and returns their results in the order of
+// paths. Test groups of all files run on all cores, longest first; results
+// do not depend on the scheduling.
 func (r *Runner) RunFiles(paths []string) []*FileResult {
+	fixtures := make([]*Fixture, len(paths))
 	out := make([]*FileResult, len(paths))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	var wg sync.WaitGroup
 	for i, p := range paths {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			defer func() { <-sem }()
-			out[i] = r.RunFile(p)
-		}()
+		f, err := LoadFixture(p)
+		if err != nil {
+			out[i] = &FileResult{Path: p, Err: err}
+			continue
+		}
+		fixtures[i] = f
 	}
-	wg.Wait()
+	r.runFixtures(fixtures, out)
 	return out
 }
 
 // RunFile loads and runs one fixture file.
 func (r *Runner) RunFile(path string) *FileResult {
-	f, err := LoadFixture(path)
-	if err != nil {
-		return &FileResult{Path: path, Err: err}
-	}
-	return r.RunFixture(f)
+	return r.RunFiles([]string{path})[0]
 }
 
 // RunFixture runs every selected test group of a parsed fixture.
 func (r *Runner) RunFixture(f *Fixture) *FileResult {
-	fr := &FileResult{Path: f.Path}
+	out := make([]*FileResult, 1)
+	r.runFixtures([]*Fixture{f}, out)
+	return out[0]
+}
+
+// runFixtures runs the test groups of the fixtures (nil entries are
+// skipped) in parallel, filling out in place.
+func (r *Runner) runFixtures(fixtures []*Fixture, out []*FileResult) {
+	type job struct {
+		f    *Fixture
+		tg   *TestGroup
+		slot **TestResult
+		cost time.Duration
+	}
+	var jobs []job
+	for i, f := range fixtures {
+		if f == nil {
+			continue
+		}
+		fr, ok := r.prepare(f)
+		out[i] = fr
+		if !ok {
+			continue
+		}
+		fr.Tests = make([]*TestResult, len(f.Tests))
+		for j, tg := range f.Tests {
+			if !r.selected(tg.Name) {
+				fr.Tests[j] = &TestResult{Name: tg.Name, Line: tg.Line, Skipped: true}
+				continue
+			}
+			jobs = append(jobs, job{f: f, tg: tg, slot: &fr.Tests[j], cost: tg.maxEvalTime() / max(tg.Interval, 1)})
+		}
+	}
+	slices.SortStableFunc(jobs, func(a, b job) int { return cmp.Compare(b.cost, a.cost) })
+	workers := min(runtime.GOMAXPROCS(0), len(jobs))
+	next := make(chan job)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for j := range next {
+				*j.slot = r.runTestGroup(j.f, j.tg)
+			}
+		})
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+}
+
+// prepare does the per-file checks before any test group runs; ok is false
+// when the file cannot run.
+func (r *Runner) prepare(f *Fixture) (fr *FileResult, ok bool) {
+	fr = &FileResult{Path: f.Path}
 	for _, p := range f.UnmatchedPatterns {
 		w := f.Path + ":" + itoa(p.Line) + ": rule_files pattern " + quote(p.Value) + " matches no file"
 		if r.opts.Strict {
 			fr.Err = errors.New(w)
-			return fr
+			return fr, false
 		}
 		fr.Warnings = append(fr.Warnings, w)
 	}
@@ -205,18 +256,11 @@ func (r *Runner) RunFixture(f *Fixture) *FileResult {
 		for _, rf := range f.RuleFiles {
 			if _, err := r.loader.File(rf); err != nil {
 				fr.Err = err
-				return fr
+				return fr, false
 			}
 		}
 	}
-	for _, tg := range f.Tests {
-		if !r.selected(tg.Name) {
-			fr.Tests = append(fr.Tests, &TestResult{Name: tg.Name, Line: tg.Line, Skipped: true})
-			continue
-		}
-		fr.Tests = append(fr.Tests, r.runTestGroup(f, tg))
-	}
-	return fr
+	return fr, true
 }
 
 func (r *Runner) selected(name string) bool {
