@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
@@ -236,7 +237,74 @@ func yamlError(path string, err error) error {
 		line, _ = strconv.Atoi(msg[m[2]:m[3]])
 		msg = msg[:m[0]] + msg[m[1]:]
 	}
-	return &FixtureError{File: path, Line: line, Msg: strings.TrimSpace(msg)}
+	return &FixtureError{File: path, Line: line, Msg: friendlyYAML(strings.TrimSpace(msg))}
+}
+
+var (
+	fieldNotFoundRE = regexp.MustCompile(`field (\S+) not found in type (harness\.\w+|struct \{[^}]*\})`)
+	fieldSetRE      = regexp.MustCompile(`field (\S+) already set in type (harness\.\w+|struct \{[^}]*\})`)
+	unmarshalRE     = regexp.MustCompile("cannot unmarshal !!(\\w+)( `[^`]*`)? into (\\S+|struct \\{[^}]*\\})")
+)
+
+// friendlyYAML rewrites yaml.v2's messages, which name the Go types the
+// fixture is decoded into, in the fixture's own terms.
+func friendlyYAML(msg string) string {
+	msg = fieldNotFoundRE.ReplaceAllStringFunc(msg, func(m string) string {
+		sm := fieldNotFoundRE.FindStringSubmatch(m)
+		return fmt.Sprintf("unknown field %q in %s", sm[1], yamlSection(sm[2]))
+	})
+	msg = fieldSetRE.ReplaceAllStringFunc(msg, func(m string) string {
+		sm := fieldSetRE.FindStringSubmatch(m)
+		return fmt.Sprintf("duplicate key %q in %s", sm[1], yamlSection(sm[2]))
+	})
+	return unmarshalRE.ReplaceAllStringFunc(msg, func(m string) string {
+		sm := unmarshalRE.FindStringSubmatch(m)
+		found := map[string]string{"seq": "a list", "map": "a mapping", "str": "a string", "int": "a number", "float": "a number", "bool": "a boolean", "null": "null", "binary": "binary data", "timestamp": "a timestamp"}[sm[1]]
+		if found == "" {
+			found = "!!" + sm[1]
+		}
+		return fmt.Sprintf("expected %s, found %s%s", yamlKind(sm[3]), found, sm[2])
+	})
+}
+
+// yamlSection names the part of a fixture a decoding type stands for.
+func yamlSection(goType string) string {
+	switch {
+	case goType == "harness.fileYAML":
+		return "the top level of the test file"
+	case goType == "harness.testGroupYAML":
+		return "a tests entry"
+	case goType == "harness.seriesYAML":
+		return "an input_series entry"
+	case goType == "harness.alertTestYAML":
+		return "an alert_rule_test entry"
+	case goType == "harness.exprTestYAML":
+		return "a promql_expr_test entry"
+	case goType == "harness.timelineYAML":
+		return "a timeline entry"
+	case strings.Contains(goType, "exp_labels"):
+		return "an exp_alerts entry"
+	case strings.Contains(goType, "histogram"):
+		return "an exp_samples entry"
+	}
+	return goType
+}
+
+// yamlKind names the kind of YAML value a decoding type expects.
+func yamlKind(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	case strings.HasPrefix(goType, "map["), strings.HasPrefix(goType, "struct"), strings.HasPrefix(goType, "harness."), goType == "labels.Labels":
+		return "a mapping"
+	case goType == "string":
+		return "a string"
+	case goType == "bool":
+		return "true or false"
+	case strings.HasPrefix(goType, "float"), strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
+		return "a number"
+	}
+	return goType
 }
 
 // LoadFixture reads and parses a fixture file.
@@ -257,13 +325,16 @@ func ParseFixture(path string, content []byte) (*Fixture, error) {
 	if err := yamlsafe.Check(content); err != nil {
 		return nil, yamlError(path, err)
 	}
-	var in fileYAML
-	if err := yamlv2.UnmarshalStrict(content, &in); err != nil {
-		return nil, yamlError(path, err)
-	}
 	var root yaml.Node
 	_ = yaml.Unmarshal(content, &root) // positions only; a failure leaves them zero
 	doc := docMapping(&root)
+	if err := notRuleFile(path, content, doc); err != nil {
+		return nil, err
+	}
+	var in fileYAML
+	if err := yamlv2.UnmarshalStrict(content, &in); err != nil {
+		return nil, locate(yamlError(path, err), content, doc)
+	}
 
 	f := &Fixture{
 		Path:               path,
@@ -350,6 +421,100 @@ func ParseFixture(path string, content []byte) (*Fixture, error) {
 		f.Tests = append(f.Tests, t)
 	}
 	return f, nil
+}
+
+// notRuleFile refuses a rule file passed where a test file is expected: a
+// PrometheusRule resource, or a document with a top-level "groups" key and no
+// "tests" key. Such a file is an error for promtool too; this only says why.
+func notRuleFile(path string, content []byte, doc *yaml.Node) error {
+	if rulefile.IsCRD(content) {
+		line := keyLine(doc, "kind")
+		if line == 0 {
+			line = keyLine(doc, "apiVersion")
+		}
+		return &FixtureError{File: path, Line: line, Msg: "this looks like a rule file (a Kubernetes resource, e.g. a PrometheusRule), not a test file: list it under rule_files in a test file and pass the test file to rulecheck test"}
+	}
+	if keyLine(doc, "groups") > 0 && keyLine(doc, "tests") == 0 {
+		return &FixtureError{File: path, Line: keyLine(doc, "groups"), Msg: "this looks like a rule file (top-level \"groups\", no \"tests\"), not a test file: list it under rule_files in a test file and pass the test file to rulecheck test"}
+	}
+	return nil
+}
+
+// durationKeys are the fixture keys whose values are durations.
+var durationKeys = map[string]bool{
+	"evaluation_interval": true, "interval": true, "eval_time": true,
+	"duration": true, "pending": true, "firing": true, "resolved": true,
+}
+
+// locate adds a line to a decoding error that has none. yaml.v2 reports the
+// errors of custom unmarshalers (durations, timestamps) and of its reader
+// (invalid UTF-8) without a position; the offending value is found again
+// here.
+func locate(err error, content []byte, doc *yaml.Node) error {
+	fe, ok := err.(*FixtureError)
+	if !ok || fe.Line > 0 {
+		return err
+	}
+	if !utf8.Valid(content) {
+		off := 0
+		for off < len(content) {
+			r, size := utf8.DecodeRune(content[off:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			off += size
+		}
+		line := bytes.Count(content[:off], []byte("\n")) + 1
+		col := off - bytes.LastIndexByte(content[:off], '\n')
+		fe.Line = line
+		fe.Msg = fmt.Sprintf("invalid UTF-8 (byte 0x%02x at column %d): %s; YAML files must be UTF-8 text", content[off], col, fe.Msg)
+		return fe
+	}
+	if key, v := badScalar(doc); v != nil {
+		fe.Line = v.Line
+		if strings.Contains(fe.Msg, strconv.Quote(v.Value)) {
+			fe.Msg = key + ": " + fe.Msg
+		} else {
+			fe.Msg = fmt.Sprintf("%s %q: %s", key, v.Value, fe.Msg)
+		}
+	}
+	return fe
+}
+
+// badScalar returns the first duration or timestamp value, in document order,
+// that does not parse.
+func badScalar(n *yaml.Node) (string, *yaml.Node) {
+	if n == nil {
+		return "", nil
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if v.Kind == yaml.ScalarNode && v.Tag != "!!null" {
+				switch {
+				case durationKeys[k.Value]:
+					if _, err := model.ParseDuration(v.Value); err != nil {
+						return k.Value, v
+					}
+				case k.Value == "start_timestamp":
+					var ts startTimestamp
+					if ts.UnmarshalYAML(func(out any) error { *out.(*string) = v.Value; return nil }) != nil {
+						return k.Value, v
+					}
+				}
+			}
+			if key, bad := badScalar(v); bad != nil {
+				return key, bad
+			}
+		}
+		return "", nil
+	}
+	for _, c := range n.Content {
+		if key, bad := badScalar(c); bad != nil {
+			return key, bad
+		}
+	}
+	return "", nil
 }
 
 func dur(d *model.Duration) *time.Duration {

@@ -35,7 +35,7 @@ func (rp *replay) runNative(res *TestResult) {
 	}
 	rp.checkStrict(res)
 	if !rp.r.opts.NoPrune {
-		rp.prune()
+		rp.prune(end.Sub(rp.start))
 	}
 
 	alertTests := slices.Clone(tg.AlertTests)

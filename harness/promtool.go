@@ -45,7 +45,7 @@ func (rp *replay) runPromtool(res *TestResult) {
 	}
 	rp.checkStrict(res)
 	if !rp.r.opts.NoPrune {
-		rp.prune()
+		rp.prune(maxEval)
 	}
 
 	// Alert tests by eval_time, in time order.
@@ -61,6 +61,7 @@ func (rp *replay) runPromtool(res *TestResult) {
 
 	curr := 0
 	for ts := mint; !ts.After(maxt); ts = ts.Add(evalInterval) {
+		rp.dropExpired(ts)
 		if err := rp.appendTill(ts); err != nil {
 			res.fail(tg.Line, err.Error())
 		} else {

@@ -54,7 +54,10 @@ type pruneInfo struct {
 // unbounded is a series bound that is too large to prove anything with.
 const unbounded = 1 << 40
 
-func (rp *replay) prune() {
+// prune drops the rules no assertion needs and sets, for each rule kept,
+// the last time its evaluations can matter (rp.horizon). end is the
+// replay's last step, relative to its start.
+func (rp *replay) prune(end time.Duration) {
 	pi := &pruneInfo{
 		rp: rp, writers: map[string][]rules.Rule{}, fixtureSeries: map[string]int{},
 		fixtureKeys: map[string]map[string]bool{}, groupOf: map[rules.Rule]*rules.Group{},
@@ -156,6 +159,7 @@ func (rp *replay) prune() {
 	if all {
 		return
 	}
+	rp.horizon = pi.horizons(needed, end)
 	var kept []*rules.Group
 	for _, g := range rp.groups {
 		var rs []rules.Rule
@@ -178,6 +182,144 @@ func (rp *replay) prune() {
 	}
 	rp.pruned = len(kept) != len(rp.groups) || countRules(kept) != countRules(rp.groups)
 	rp.groups = kept
+}
+
+// horizons computes, for each needed rule, the last time its evaluation can
+// matter: the latest eval_time of the assertions that read it, directly or
+// through the rules that read it; the replay's end for rules kept because
+// they might fail, for timelines, and for everything when an expression looks
+// ahead (negative offset, @). Nothing reads a rule's results after its
+// horizon, so it is not evaluated after it.
+func (pi *pruneInfo) horizons(needed map[rules.Rule]bool, end time.Duration) map[rules.Rule]time.Duration {
+	tg := pi.rp.tg
+	h := map[rules.Rule]time.Duration{}
+	raise := func(r rules.Rule, d time.Duration) bool {
+		if cur, ok := h[r]; ok && cur >= d {
+			return false
+		}
+		h[r] = d
+		return true
+	}
+	lookahead := false
+	for _, a := range tg.AlertTests {
+		for _, ar := range pi.alerts {
+			if ar.Name() == a.Alertname {
+				raise(ar, a.EvalTime)
+			}
+		}
+	}
+	if tg.HasTimeline {
+		for _, ar := range pi.alerts {
+			if needed[ar] {
+				raise(ar, end)
+			}
+		}
+	}
+	for _, et := range tg.ExprTests {
+		e, err := pi.rp.r.parser().ParseExpr(et.Expr)
+		if err != nil {
+			lookahead = true
+			continue
+		}
+		if looksAhead(e) {
+			lookahead = true
+		}
+		names, _ := selectorNames(e)
+		for _, n := range names {
+			for _, w := range pi.writers[n] {
+				raise(w, et.EvalTime)
+			}
+		}
+	}
+	for r := range needed {
+		// A rule kept because it might fail runs to the end.
+		if !pi.cannotFail(r, pi.groupOf[r]) {
+			raise(r, end)
+		}
+		if looksAhead(r.Query()) {
+			lookahead = true
+		}
+	}
+	for changed := true; changed; {
+		changed = false
+		for r := range needed {
+			d, ok := h[r]
+			if !ok {
+				continue
+			}
+			names, _ := selectorNames(r.Query())
+			for _, n := range names {
+				for _, w := range pi.writers[n] {
+					if raise(w, d) {
+						changed = true
+					}
+				}
+			}
+		}
+	}
+	for r := range needed {
+		if _, ok := h[r]; !ok || lookahead {
+			h[r] = end
+		}
+	}
+	return h
+}
+
+// looksAhead reports whether an expression can read samples after its
+// evaluation time: a negative offset or an @ modifier.
+func looksAhead(e parser.Expr) bool {
+	ahead := false
+	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
+		switch n := n.(type) {
+		case *parser.VectorSelector:
+			if n.OriginalOffset < 0 || n.Timestamp != nil || n.StartOrEnd != 0 {
+				ahead = true
+			}
+		case *parser.SubqueryExpr:
+			if n.OriginalOffset < 0 || n.Timestamp != nil || n.StartOrEnd != 0 {
+				ahead = true
+			}
+		}
+		return nil
+	})
+	return ahead
+}
+
+// dropExpired removes, before the evaluation at ts, the rules whose horizon
+// has passed. The groups are rebuilt with the remaining rules and take over
+// their state, as Prometheus does when it reloads rules.
+func (rp *replay) dropExpired(ts time.Time) {
+	if rp.horizon == nil {
+		return
+	}
+	var kept []*rules.Group
+	changed := false
+	for _, g := range rp.groups {
+		var rs []rules.Rule
+		for _, r := range g.Rules() {
+			if d, ok := rp.horizon[r]; !ok || !rp.start.Add(d).Before(ts) {
+				rs = append(rs, r)
+			}
+		}
+		switch {
+		case len(rs) == len(g.Rules()):
+			kept = append(kept, g)
+		case len(rs) == 0:
+			changed = true
+		default:
+			changed = true
+			off := g.QueryOffset()
+			ng := rules.NewGroup(rules.GroupOptions{
+				Name: g.Name(), File: g.File(), Interval: g.Interval(), Limit: g.Limit(),
+				Rules: rs, Opts: rp.mgrOpts, QueryOffset: &off,
+			})
+			ng.CopyState(g)
+			kept = append(kept, ng)
+		}
+	}
+	if changed {
+		rp.groups = kept
+	}
 }
 
 func countRules(gs []*rules.Group) int {

@@ -35,6 +35,9 @@ type replay struct {
 	maxQuerySamples int
 	// pruned is set when prune dropped rules.
 	pruned bool
+	// horizon is, per rule, the last time (relative to start) its
+	// evaluation can matter; nil when every rule runs to the end.
+	horizon map[rules.Rule]time.Duration
 }
 
 var nopLogger = slog.New(slog.DiscardHandler)

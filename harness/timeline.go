@@ -87,7 +87,12 @@ func (rc *recorder) observe(g *rules.Group, ar *rules.AlertingRule, ts time.Time
 	for _, oe := range open {
 		oe.seen = false
 	}
-	for _, a := range ar.ActiveAlerts() {
+	// ActiveAlerts comes from a map: take it in label order, so that the
+	// state changes noted for failure messages are in the same order every
+	// run.
+	active := ar.ActiveAlerts()
+	slices.SortFunc(active, func(a, b *rules.Alert) int { return labels.Compare(a.Labels, b.Labels) })
+	for _, a := range active {
 		h := a.Labels.Hash()
 		oe := open[h]
 		if oe != nil && !oe.activeAt.Equal(a.ActiveAt) {
@@ -112,8 +117,8 @@ func (rc *recorder) observe(g *rules.Group, ar *rules.AlertingRule, ts time.Time
 			rc.note(ar.Name(), ts, fmt.Sprintf("%s firing (since %s)", oe.ep.Alert+oe.ep.Labels.String(), fmtDur(f)))
 		}
 	}
-	for h, oe := range open {
-		if !oe.seen {
+	for _, h := range slices.Sorted(maps.Keys(open)) {
+		if oe := open[h]; !oe.seen {
 			rc.close(ar.Name(), oe, ts)
 			delete(open, h)
 		}

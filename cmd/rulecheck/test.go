@@ -125,6 +125,16 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 
 	runner := harness.NewRunner(opts)
 	results := runner.RunFiles(files)
+	if format != "text" || !(verbose || strict) {
+		// File-level warnings (a rule_files pattern matching no file) are
+		// printed whatever the flags, as promtool prints them, so that a
+		// test failing for want of its rules says why.
+		for _, fr := range results {
+			for _, w := range fr.Warnings {
+				fmt.Fprintf(stderr, "WARN  %s\n", w)
+			}
+		}
+	}
 
 	switch format {
 	case "json":

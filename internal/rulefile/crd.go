@@ -145,8 +145,15 @@ func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
 	seen := map[string]bool{}
 	out := make([]Group, 0, len(rgs.Groups))
 	for i, g := range rgs.Groups {
+		if i >= len(nodes.Groups) {
+			break
+		}
 		gn := nodes.Groups[i]
-		gpos := nodePos(groupsNode.Content[i])
+		groupNode := item(groupsNode, i)
+		gpos := nodePos(groupNode)
+		if groupNode == nil {
+			gpos = nodePos(spec)
+		}
 		if g.Name == "" {
 			errs = append(errs, &Error{File: path, Pos: gpos, Msg: "Groupname must not be empty"})
 		}
@@ -166,11 +173,21 @@ func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
 		if gn.Name.Line == 0 {
 			grp.Pos = gpos
 		}
-		rulesNode := lookup(groupsNode.Content[i], "rules")
+		rulesNode := lookup(groupNode, "rules")
 		for j, r := range g.Rules {
-			rpos := nodePos(rulesNode.Content[j])
+			if j >= len(gn.Rules) {
+				break
+			}
+			ruleNode := item(rulesNode, j)
+			rpos := nodePos(ruleNode)
+			if ruleNode == nil {
+				rpos = gpos
+			}
 			grp.RulePos = append(grp.RulePos, rpos)
-			grp.ExprPos = append(grp.ExprPos, valuePos(rulesNode.Content[j], "expr"))
+			grp.ExprPos = append(grp.ExprPos, valuePosOr(lookup(ruleNode, "expr"), ruleNode))
+			if ruleNode == nil {
+				grp.ExprPos[len(grp.ExprPos)-1] = rpos
+			}
 			for _, werr := range r.Validate(gn.Rules[j], opts.scheme(), opts.parser()) {
 				name := r.Alert
 				if name == "" {

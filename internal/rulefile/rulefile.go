@@ -24,6 +24,8 @@ import (
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/codevaldcortex/rulecheck/internal/yamlsafe"
 )
 
 // Kind tells how a rule file is written.
@@ -74,7 +76,12 @@ type Pos struct {
 	Line, Column int
 }
 
-func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Column) }
+func (p Pos) String() string {
+	if p.Column == 0 {
+		return strconv.Itoa(p.Line)
+	}
+	return fmt.Sprintf("%d:%d", p.Line, p.Column)
+}
 
 // Group is a rule group with where its parts are written.
 type Group struct {
@@ -153,8 +160,10 @@ func ReadFile(path string) ([]byte, error) {
 	if err != nil {
 		return nil, &Error{File: path, Msg: err.Error()}
 	}
-	if bytes.IndexByte(b, 0) >= 0 {
-		return nil, &Error{File: path, Msg: "binary content (NUL byte), expected YAML text"}
+	if i := bytes.IndexByte(b, 0); i >= 0 {
+		line := bytes.Count(b[:i], []byte("\n")) + 1
+		col := i - bytes.LastIndexByte(b[:i], '\n')
+		return nil, &Error{File: path, Pos: Pos{line, col}, Msg: "binary content (NUL byte), expected YAML text"}
 	}
 	return b, nil
 }
@@ -170,6 +179,11 @@ func Load(path string, opts Options) (*File, error) {
 
 // Parse validates the content of one rule file of either kind.
 func Parse(path string, content []byte, opts Options) (*File, error) {
+	// Refuse alias bombs and absurd nesting before anything walks the
+	// document: the PrometheusRule checks follow aliases.
+	if err := yamlsafe.Check(content); err != nil {
+		return nil, positioned(path, err, Pos{})
+	}
 	if IsCRD(content) {
 		return parseCRD(path, content, opts)
 	}
@@ -313,17 +327,38 @@ func mappingOf(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// lookup returns the value node of key in a mapping node.
+// lookup returns the value node of key in a mapping node, following
+// aliases.
 func lookup(m *yaml.Node, key string) *yaml.Node {
+	m = deref(m)
 	if m == nil || m.Kind != yaml.MappingNode {
 		return nil
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			return m.Content[i+1]
+			return deref(m.Content[i+1])
 		}
 	}
 	return nil
+}
+
+// deref follows an alias node to the node it names.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// item returns the i-th element of a sequence node, following aliases, or
+// nil when there is none (the node is not a sequence, or a merge key made
+// the decoded value longer than the written one).
+func item(seq *yaml.Node, i int) *yaml.Node {
+	seq = deref(seq)
+	if seq == nil || seq.Kind != yaml.SequenceNode || i >= len(seq.Content) {
+		return nil
+	}
+	return deref(seq.Content[i])
 }
 
 // splitDocuments decodes every YAML document of a file.
@@ -354,6 +389,7 @@ type Loader struct {
 
 	mtx   sync.Mutex
 	cache map[string]loadResult
+	exprs map[string]parser.Expr
 }
 
 type loadResult struct {
@@ -389,7 +425,33 @@ func (l *Loader) Load(identifier string, _ bool, _ model.ValidationScheme) (*rul
 	return f.RuleGroups(), nil
 }
 
-// Parse implements rules.GroupLoader.
+// Parse implements rules.GroupLoader. Expressions are parsed once per
+// Loader: the rule manager only reads them (it prints them for each query),
+// so rule groups of many test groups can share one parsed expression.
 func (l *Loader) Parse(query string) (parser.Expr, error) {
-	return l.Opts.parser().ParseExpr(query)
+	l.mtx.Lock()
+	defer l.mtx.Unlock()
+	if e, ok := l.exprs[query]; ok {
+		return e, nil
+	}
+	e, err := l.Opts.parser().ParseExpr(query)
+	if err != nil {
+		return nil, err
+	}
+	if l.exprs == nil {
+		l.exprs = map[string]parser.Expr{}
+	}
+	l.exprs[query] = e
+	return e, nil
+}
+
+// ParseKind validates content as a rule file of the given kind, without
+// looking at its first document to tell the kind. It lets a caller parse
+// the PrometheusRule documents of a file whose first document is another
+// Kubernetes object (blanked out by the caller).
+func ParseKind(path string, content []byte, kind Kind, opts Options) (*File, error) {
+	if kind == CRD {
+		return parseCRD(path, content, opts)
+	}
+	return parsePlain(path, content, opts)
 }
