@@ -1,0 +1,150 @@
+package rulefile_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/codevaldcortex/rulecheck/internal/rulefile"
+)
+
+const crdTwoRules = `apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata:
+  name: example
+  namespace: monitoring
+spec:
+  groups:
+  - name: example.rules
+    interval: 30s
+    rules:
+    - alert: Up
+      expr: up == 1
+    - alert: Broken
+      expr: sum(rate(x[5m])
+`
+
+func write(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	return p
+}
+
+func TestLoadErrorsPointIntoTheUsersFile(t *testing.T) {
+	for _, tc := range []struct {
+		name, content string
+		want          string // substring: position and message
+	}{
+		{"crd second rule broken expr", crdTwoRules, `:14:13: group "example.rules", rule 2, "Broken": could not parse expression`},
+		{"crd unknown field", `apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: x}
+spec:
+  groups:
+  - name: g
+    rules:
+    - alert: A
+      expr: up == 0
+      severity: critical
+`, `:10:7: unknown field "severity" in spec.groups[0].rules[0]`},
+		{"crd wrong kind", "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: x}\nspec: {}\n", `:2:7: kind "ServiceMonitor" is not PrometheusRule`},
+		{"crd without spec", "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: x}\n", "PrometheusRule x has no spec"},
+		{"crd without name", "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {}\nspec: {groups: []}\n", "without metadata.name"},
+		{"crd wrong apiVersion", "apiVersion: monitoring.coreos.com/v2\nkind: PrometheusRule\nmetadata: {name: x}\nspec: {}\n", `apiVersion "monitoring.coreos.com/v2" is not monitoring.coreos.com/v1`},
+		{"crd duplicate group across documents", `apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: a}
+spec:
+  groups:
+  - name: g
+    rules: [{record: r, expr: "1"}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: b}
+spec:
+  groups:
+  - name: g
+    rules: [{record: r2, expr: "1"}]
+`, `:14:11: group "g" is already defined at line 6`},
+		{"plain bad expr", "groups:\n- name: g\n  rules:\n  - record: r\n    expr: up ==\n", `:5:11: group "g", rule 1, "r": could not parse expression`},
+		{"plain unknown field", "groups:\n- name: g\n  rules:\n  - record: r\n    expr: up\n    owner: me\n", ":6: field owner not found"},
+		{"plain bad template", "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    annotations:\n      summary: '{{ $labels.x '\n", `:4:5: group "g", rule 1, "A": annotation "summary"`},
+		{"empty", "", "empty rule file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := write(t, "rules.yaml", tc.content)
+			_, err := rulefile.Load(p, rulefile.Options{})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), p)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestLoadCRDShapes(t *testing.T) {
+	single := crdTwoRules[:len(crdTwoRules)-len("    - alert: Broken\n      expr: sum(rate(x[5m])\n")]
+	list := `apiVersion: v1
+kind: List
+items:
+- apiVersion: monitoring.coreos.com/v1
+  kind: PrometheusRule
+  metadata: {name: a, namespace: ns}
+  spec:
+    groups:
+    - name: first
+      rules: [{record: "job:up:sum", expr: "sum by (job) (up)"}]
+- apiVersion: monitoring.coreos.com/v1
+  kind: PrometheusRule
+  metadata: {name: b, namespace: ns}
+  spec:
+    groups:
+    - name: second
+      partial_response_strategy: warn
+      rules: [{alert: Down, expr: "up == 0", for: 5m, labels: {severity: page}}]
+`
+	for _, tc := range []struct {
+		name, content string
+		groups        []string
+		resources     []string
+	}{
+		{"single document", single, []string{"example.rules"}, []string{"monitoring/example"}},
+		{"several documents", single + "---\n" + `apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: other}
+spec:
+  groups:
+  - name: other.rules
+    rules: [{alert: X, expr: "vector(1)"}]
+`, []string{"example.rules", "other.rules"}, []string{"monitoring/example", "other"}},
+		{"List", list, []string{"first", "second"}, []string{"ns/a", "ns/b"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := rulefile.Load(write(t, "r.yaml", tc.content), rulefile.Options{})
+			require.NoError(t, err)
+			assert.Equal(t, rulefile.CRD, f.Kind)
+			var groups, resources []string
+			for _, g := range f.Groups {
+				groups = append(groups, g.Name)
+				resources = append(resources, g.Resource)
+			}
+			assert.Equal(t, tc.groups, groups)
+			assert.Equal(t, tc.resources, resources)
+		})
+	}
+}
+
+func TestPlainFilePositions(t *testing.T) {
+	f, err := rulefile.Load(write(t, "r.yaml", "groups:\n- name: g\n  interval: 30s\n  rules:\n  - record: a\n    expr: up\n  - alert: B\n    expr: |\n      up == 0\n"), rulefile.Options{})
+	require.NoError(t, err)
+	require.Len(t, f.Groups, 1)
+	g := f.Groups[0]
+	assert.Equal(t, rulefile.Plain, f.Kind)
+	assert.Equal(t, []rulefile.Pos{{Line: 5, Column: 5}, {Line: 7, Column: 5}}, g.RulePos)
+	assert.Equal(t, rulefile.Pos{Line: 6, Column: 11}, g.ExprPos[0])
+	assert.Equal(t, "30s", g.Interval.String())
+}
