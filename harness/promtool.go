@@ -46,6 +46,7 @@ func (rp *replay) runPromtool(res *TestResult) {
 	rp.checkStrict(res)
 	if !rp.r.opts.NoPrune {
 		rp.prune(maxEval)
+		rp.lean = true
 	}
 
 	// Alert tests by eval_time, in time order.
@@ -62,6 +63,9 @@ func (rp *replay) runPromtool(res *TestResult) {
 	curr := 0
 	for ts := mint; !ts.After(maxt); ts = ts.Add(evalInterval) {
 		rp.dropExpired(ts)
+		if rp.lean {
+			rp.setFullAnnotations(alertsCheckedAfter(times, byTime, ts.Sub(mint), ts.Add(evalInterval).Sub(mint)))
+		}
 		if err := rp.appendTill(ts); err != nil {
 			res.fail(tg.Line, err.Error())
 		} else {

@@ -297,7 +297,7 @@ func (rp *replay) dropExpired(ts time.Time) {
 	for _, g := range rp.groups {
 		var rs []rules.Rule
 		for _, r := range g.Rules() {
-			if d, ok := rp.horizon[r]; !ok || !rp.start.Add(d).Before(ts) {
+			if d, ok := rp.horizon[rp.origin(r)]; !ok || !rp.start.Add(d).Before(ts) {
 				rs = append(rs, r)
 			}
 		}
@@ -308,13 +308,7 @@ func (rp *replay) dropExpired(ts time.Time) {
 			changed = true
 		default:
 			changed = true
-			off := g.QueryOffset()
-			ng := rules.NewGroup(rules.GroupOptions{
-				Name: g.Name(), File: g.File(), Interval: g.Interval(), Limit: g.Limit(),
-				Rules: rs, Opts: rp.mgrOpts, QueryOffset: &off,
-			})
-			ng.CopyState(g)
-			kept = append(kept, ng)
+			kept = append(kept, rp.rebuild(g, rs))
 		}
 	}
 	if changed {

@@ -38,6 +38,10 @@ type replay struct {
 	// horizon is, per rule, the last time (relative to start) its
 	// evaluation can matter; nil when every rule runs to the end.
 	horizon map[rules.Rule]time.Duration
+	// lean turns on lean evaluation (lean.go); origins maps the rule
+	// variants it makes to the rules loaded.
+	lean    bool
+	origins map[rules.Rule]rules.Rule
 }
 
 var nopLogger = slog.New(slog.DiscardHandler)
@@ -108,7 +112,8 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 			}
 		}
 	}
-	rp.timeline = newRecorder(rp.start)
+	rp.timeline = newRecorder(rp.start, rp.origin)
+	rp.origins = map[rules.Rule]rules.Rule{}
 	return rp, nil
 }
 

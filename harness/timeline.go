@@ -57,8 +57,10 @@ type openEpisode struct {
 
 // recorder follows every alert instance through the replay.
 type recorder struct {
-	start  time.Time
-	open   map[*rules.AlertingRule]map[uint64]*openEpisode
+	start time.Time
+	// origin maps a rule variant (see lean.go) to the rule it stands for.
+	origin func(rules.Rule) rules.Rule
+	open   map[rules.Rule]map[uint64]*openEpisode
 	closed []Episode
 	// states keeps, per alert name, a line per state change for failure
 	// messages.
@@ -70,8 +72,8 @@ type stateChange struct {
 	text string
 }
 
-func newRecorder(start time.Time) *recorder {
-	return &recorder{start: start, open: map[*rules.AlertingRule]map[uint64]*openEpisode{}, states: map[string][]stateChange{}}
+func newRecorder(start time.Time, origin func(rules.Rule) rules.Rule) *recorder {
+	return &recorder{start: start, origin: origin, open: map[rules.Rule]map[uint64]*openEpisode{}, states: map[string][]stateChange{}}
 }
 
 func (rc *recorder) rel(t time.Time) time.Duration { return t.Sub(rc.start) }
@@ -79,10 +81,11 @@ func (rc *recorder) rel(t time.Time) time.Duration { return t.Sub(rc.start) }
 // observe records the state of an alerting rule after its group's
 // evaluation at ts.
 func (rc *recorder) observe(g *rules.Group, ar *rules.AlertingRule, ts time.Time) {
-	open := rc.open[ar]
+	key := rc.origin(ar)
+	open := rc.open[key]
 	if open == nil {
 		open = map[uint64]*openEpisode{}
-		rc.open[ar] = open
+		rc.open[key] = open
 	}
 	for _, oe := range open {
 		oe.seen = false

@@ -1,0 +1,96 @@
+package harness
+
+import (
+	"time"
+
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/rules"
+)
+
+// Lean evaluation. An alerting rule renders every annotation of every active
+// alert at every evaluation, through Go's template engine; on suites with
+// many active alerts that is a large share of the CPU time. Annotations
+// carry no state: each evaluation replaces them, and nothing but an alert
+// test reads them in a promtool replay. So in promtool replays an alerting
+// rule is evaluated without annotations, except at the evaluations whose
+// alerts a test compares.
+//
+// Switching swaps rule objects: the group is rebuilt with fresh rules of the
+// other form and takes over the alert state with Group.CopyState, as
+// Prometheus does when it reloads rules. Everything else (expression,
+// for, keep_firing_for, labels, external labels and URL) is the same.
+
+// origin returns the rule a variant was made from (or the rule itself), so
+// that per-rule bookkeeping survives swaps.
+func (rp *replay) origin(r rules.Rule) rules.Rule {
+	if o, ok := rp.origins[r]; ok {
+		return o
+	}
+	return r
+}
+
+// setFullAnnotations puts every group in the form that renders annotations
+// for the alerts named in full, and the lean form for all other alerts.
+func (rp *replay) setFullAnnotations(full map[string]bool) {
+	for i, g := range rp.groups {
+		needSwap := false
+		for _, r := range g.Rules() {
+			ar, ok := r.(*rules.AlertingRule)
+			if !ok {
+				continue
+			}
+			orig := rp.origin(ar).(*rules.AlertingRule)
+			isFull := ar.Annotations().Len() == orig.Annotations().Len()
+			if orig.Annotations().Len() > 0 && isFull != full[ar.Name()] {
+				needSwap = true
+				break
+			}
+		}
+		if !needSwap {
+			continue
+		}
+		rs := make([]rules.Rule, 0, len(g.Rules()))
+		for _, r := range g.Rules() {
+			ar, ok := r.(*rules.AlertingRule)
+			if !ok {
+				rs = append(rs, r)
+				continue
+			}
+			orig := rp.origin(ar).(*rules.AlertingRule)
+			ann := labels.EmptyLabels()
+			if full[ar.Name()] {
+				ann = orig.Annotations()
+			}
+			v := rules.NewAlertingRule(ar.Name(), ar.Query(), ar.HoldDuration(), ar.KeepFiringFor(),
+				ar.Labels(), ann, rp.tg.ExternalLabels, rp.tg.ExternalURL, true, nopLogger)
+			rp.origins[v] = orig
+			rs = append(rs, v)
+		}
+		rp.groups[i] = rp.rebuild(g, rs)
+	}
+}
+
+// rebuild returns a group like g with the given rules, holding g's state.
+func (rp *replay) rebuild(g *rules.Group, rs []rules.Rule) *rules.Group {
+	off := g.QueryOffset()
+	ng := rules.NewGroup(rules.GroupOptions{
+		Name: g.Name(), File: g.File(), Interval: g.Interval(), Limit: g.Limit(),
+		Rules: rs, Opts: rp.mgrOpts, QueryOffset: &off,
+	})
+	ng.CopyState(g)
+	return ng
+}
+
+// alertsCheckedAfter returns the alert names whose tests are checked after
+// the evaluation at step ts (promtool: tests with ts <= eval_time < ts+step).
+func alertsCheckedAfter(times []time.Duration, byTime map[time.Duration][]AlertTest, from, until time.Duration) map[string]bool {
+	out := map[string]bool{}
+	for _, t := range times {
+		if t >= from && t < until {
+			for _, a := range byTime[t] {
+				out[a.Alertname] = true
+			}
+		}
+	}
+	return out
+}
