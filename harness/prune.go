@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"strings"
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
@@ -38,11 +39,9 @@ type pruneInfo struct {
 	// writers maps a metric name to the rules writing it.
 	writers map[string][]rules.Rule
 	alerts  []*rules.AlertingRule
-	// fixtureSeries counts input series per metric name, fixtureKeys holds
-	// their label names.
-	fixtureSeries map[string]int
-	fixtureKeys   map[string]map[string]bool
-	groupOf       map[rules.Rule]*rules.Group
+	// fixtureKeys holds the label names of the input series, per metric.
+	fixtureKeys map[string]map[string]bool
+	groupOf     map[rules.Rule]*rules.Group
 	// memo for bounds and keys; visiting marks recursion in progress.
 	bounds   map[string]int
 	keys     map[string]map[string]bool
@@ -59,7 +58,7 @@ const unbounded = 1 << 40
 // replay's last step, relative to its start.
 func (rp *replay) prune(end time.Duration) {
 	pi := &pruneInfo{
-		rp: rp, writers: map[string][]rules.Rule{}, fixtureSeries: map[string]int{},
+		rp: rp, writers: map[string][]rules.Rule{},
 		fixtureKeys: map[string]map[string]bool{}, groupOf: map[rules.Rule]*rules.Group{},
 		bounds: map[string]int{}, keys: map[string]map[string]bool{}, visiting: map[string]bool{},
 		selfLoop: map[string]bool{},
@@ -79,7 +78,6 @@ func (rp *replay) prune(end time.Duration) {
 	}
 	for _, s := range rp.series {
 		name := s.lset.Get(labels.MetricName)
-		pi.fixtureSeries[name]++
 		if pi.fixtureKeys[name] == nil {
 			pi.fixtureKeys[name] = map[string]bool{}
 		}
@@ -359,22 +357,13 @@ func metricNameOf(vs *parser.VectorSelector) string {
 func usesTemplateQuery(ar *rules.AlertingRule) bool {
 	found := false
 	check := func(l labels.Label) {
-		if containsWord(l.Value, "query") {
+		if strings.Contains(l.Value, "query") {
 			found = true
 		}
 	}
 	ar.Labels().Range(check)
 	ar.Annotations().Range(check)
 	return found
-}
-
-func containsWord(s, w string) bool {
-	for i := 0; i+len(w) <= len(s); i++ {
-		if s[i:i+len(w)] == w {
-			return true
-		}
-	}
-	return false
 }
 
 // cannotFail reports whether a rule's evaluation provably cannot fail on
@@ -434,16 +423,23 @@ func structurallySafe(e parser.Expr) bool {
 	return safe
 }
 
-// nameBound bounds how many distinct series named name can exist during the
-// replay: input series plus whatever rules writing the name can output.
+// selectorBound bounds how many distinct series a selector can select
+// during the replay: the input series it matches, plus whatever the rules
+// writing its metric can output, leaving out rules whose fixed labels (or
+// alert name, for ALERTS) contradict the selector's equality matchers.
 //
 // A rule may read the name it writes (an alert over ALERTS). Its outputs are
 // then images of its other inputs under a fixed relabelling (set the name,
 // alertname, alertstate and rule labels), which is idempotent, so feeding
-// them back adds no new label sets: the name's bound is at most twice the
-// bound without the loop. Longer cycles are not bounded.
-func (pi *pruneInfo) nameBound(name string) int {
-	if b, ok := pi.bounds[name]; ok {
+// them back adds no new label sets: the bound is at most twice the bound
+// without the loop. Longer cycles are not bounded.
+func (pi *pruneInfo) selectorBound(vs *parser.VectorSelector) int {
+	name := metricNameOf(vs)
+	if name == "" {
+		return unbounded
+	}
+	key := vs.String()
+	if b, ok := pi.bounds[key]; ok {
 		return b
 	}
 	if pi.visiting[name] {
@@ -459,35 +455,127 @@ func (pi *pruneInfo) nameBound(name string) int {
 		delete(pi.visiting, name)
 		pi.stack = pi.stack[:len(pi.stack)-1]
 	}()
-	b := pi.fixtureSeries[name]
-	for _, w := range pi.writers[name] {
-		b += pi.exprBound(w.Query())
-		if b >= unbounded {
-			b = unbounded
-			break
+	b := 0
+	for _, s := range pi.rp.series {
+		if matches(s.lset, vs.LabelMatchers) {
+			b++
 		}
+	}
+	for _, w := range pi.writers[name] {
+		if contradicts(w, name, vs.LabelMatchers) {
+			continue
+		}
+		b = satAdd(b, pi.ruleBound(w))
 	}
 	if pi.selfLoop[name] {
 		b = min(2*b, unbounded)
 	}
-	pi.bounds[name] = b
+	pi.bounds[key] = b
 	return b
 }
 
-// exprBound bounds the distinct output series of a structurally safe
-// expression: at most the largest of its selectors' bounds (one-to-one
-// matching and aggregation never add series), at least one.
-func (pi *pruneInfo) exprBound(e parser.Expr) int {
-	b := 1
-	names, ok := selectorNames(e)
-	if !ok {
-		return unbounded
-	}
-	for _, n := range names {
-		b = max(b, pi.nameBound(n))
-	}
-	return b
+// nameBound bounds all series of a metric name.
+func (pi *pruneInfo) nameBound(name string) int {
+	return pi.selectorBound(&parser.VectorSelector{Name: name, LabelMatchers: []*labels.Matcher{labels.MustNewMatcher(labels.MatchEqual, labels.MetricName, name)}})
 }
+
+// ruleBound bounds the series a rule outputs; a scalar result is recorded
+// as one series.
+func (pi *pruneInfo) ruleBound(r rules.Rule) int {
+	if r.Query().Type() == parser.ValueTypeScalar {
+		return 1
+	}
+	return pi.exprBound(r.Query())
+}
+
+func matches(lset labels.Labels, ms []*labels.Matcher) bool {
+	for _, m := range ms {
+		if !m.Matches(lset.Get(m.Name)) {
+			return false
+		}
+	}
+	return true
+}
+
+// contradicts reports whether a rule's outputs under name can never match
+// the equality matchers: the rule sets the label to another fixed value.
+func contradicts(r rules.Rule, name string, ms []*labels.Matcher) bool {
+	fixed := map[string]string{}
+	r.Labels().Range(func(l labels.Label) {
+		if !strings.Contains(l.Value, "{{") {
+			fixed[l.Name] = l.Value
+		}
+	})
+	if _, isAlert := r.(*rules.AlertingRule); isAlert && (name == "ALERTS" || name == "ALERTS_FOR_STATE") {
+		fixed[labels.AlertName] = r.Name()
+	}
+	for _, m := range ms {
+		if v, ok := fixed[m.Name]; ok && m.Type == labels.MatchEqual && m.Value != v {
+			return true
+		}
+	}
+	return false
+}
+
+// exprBound bounds the distinct output series of a structurally safe
+// expression, from the bounds of the series it selects: aggregations and
+// functions never output more series than they read (absent and vector
+// output one), one-to-one matching outputs at most the smaller side, "or"
+// at most both sides, "and" and "unless" at most the left side. Scalars
+// count as one series (a rule records a scalar as one sample).
+func (pi *pruneInfo) exprBound(e parser.Expr) int {
+	switch e := e.(type) {
+	case *parser.VectorSelector:
+		return pi.selectorBound(e)
+	case *parser.MatrixSelector:
+		return pi.exprBound(e.VectorSelector)
+	case *parser.NumberLiteral, *parser.StringLiteral:
+		return 1
+	case *parser.ParenExpr:
+		return pi.exprBound(e.Expr)
+	case *parser.UnaryExpr:
+		return pi.exprBound(e.Expr)
+	case *parser.StepInvariantExpr:
+		return pi.exprBound(e.Expr)
+	case *parser.AggregateExpr:
+		return pi.exprBound(e.Expr)
+	case *parser.Call:
+		n := 0
+		for _, a := range e.Args {
+			if a.Type() == parser.ValueTypeVector || a.Type() == parser.ValueTypeMatrix {
+				n = satAdd(n, pi.exprBound(a))
+			}
+		}
+		switch e.Func.Name {
+		case "absent", "absent_over_time", "vector":
+			n = satAdd(n, 1)
+		}
+		if e.Type() == parser.ValueTypeScalar {
+			return 1
+		}
+		return n
+	case *parser.BinaryExpr:
+		l, r := pi.exprBound(e.LHS), pi.exprBound(e.RHS)
+		lv, rv := e.LHS.Type() == parser.ValueTypeVector, e.RHS.Type() == parser.ValueTypeVector
+		switch {
+		case !lv && !rv:
+			return 1
+		case !lv:
+			return r
+		case !rv:
+			return l
+		case e.Op == parser.LOR:
+			return satAdd(l, r)
+		case e.Op == parser.LAND || e.Op == parser.LUNLESS:
+			return l
+		default:
+			return min(l, r)
+		}
+	}
+	return unbounded
+}
+
+func satAdd(a, b int) int { return min(a+b, unbounded) }
 
 // sampleBound bounds the samples one evaluation can hold: every selected
 // series' samples in its window, plus the results along the way.
@@ -514,7 +602,7 @@ func (pi *pruneInfo) sampleBound(e parser.Expr, outBound int) int {
 			}
 		}
 		perSeries := int(window/step) + 2
-		total += pi.nameBound(metricNameOf(vs)) * perSeries
+		total = satAdd(total, min(pi.selectorBound(vs), unbounded/perSeries)*perSeries)
 		return nil
 	})
 	if total >= unbounded {

@@ -36,14 +36,19 @@ type Config struct {
 // exercises one family: most rule evaluations cannot affect any assertion.
 // Rules, steps and series grow with k.
 func Scale(k int) Config {
+	return Axes(k, k, k)
+}
+
+// Axes scales the 1x suite's rules, steps and series separately.
+func Axes(rules, steps, series int) Config {
 	return Config{
 		Files:      8,
-		Families:   4 * k,
+		Families:   4 * rules,
 		ShortTests: 14,
-		ShortSteps: 30 * k,
-		LongSteps:  720 * k,
+		ShortSteps: 30 * steps,
+		LongSteps:  720 * steps,
 		LongTests:  2,
-		Instances:  2 * k,
+		Instances:  2 * series,
 	}
 }
 

@@ -27,21 +27,36 @@ type measurement struct {
 func main() {
 	promtool := flag.String("promtool", "", "promtool binary (required)")
 	rulecheck := flag.String("rulecheck", "", "rulecheck binary (required)")
-	scale := flag.Int("scale", 1, "suite scale")
+	scale := flag.Int("scale", 1, "suite scale (rules, steps and series)")
+	rulesK := flag.Int("rules", 0, "scale only the rules (overrides -scale for rules)")
+	stepsK := flag.Int("steps", 0, "scale only the steps")
+	seriesK := flag.Int("series", 0, "scale only the series")
+	skipPromtool := flag.Bool("skip-promtool", false, "measure rulecheck only")
 	rounds := flag.Int("rounds", 5, "runs of each tool")
 	dir := flag.String("dir", "", "suite directory (default: a new temporary directory)")
 	flag.Parse()
-	if *promtool == "" || *rulecheck == "" {
+	if (*promtool == "" && !*skipPromtool) || *rulecheck == "" {
 		fmt.Fprintln(os.Stderr, "vspromtool: -promtool and -rulecheck are required")
 		os.Exit(2)
 	}
-	if err := run(*promtool, *rulecheck, *scale, *rounds, *dir); err != nil {
+	or := func(v int) int {
+		if v == 0 {
+			return *scale
+		}
+		return v
+	}
+	cfg := suite.Axes(or(*rulesK), or(*stepsK), or(*seriesK))
+	label := fmt.Sprintf("rules x%d, steps x%d, series x%d", or(*rulesK), or(*stepsK), or(*seriesK))
+	if *skipPromtool {
+		*promtool = ""
+	}
+	if err := run(*promtool, *rulecheck, cfg, label, *rounds, *dir); err != nil {
 		fmt.Fprintln(os.Stderr, "vspromtool:", err)
 		os.Exit(1)
 	}
 }
 
-func run(promtool, rulecheck string, scale, rounds int, dir string) error {
+func run(promtool, rulecheck string, cfg suite.Config, label string, rounds int, dir string) error {
 	if dir == "" {
 		d, err := os.MkdirTemp("", "rulecheck-bench-")
 		if err != nil {
@@ -50,17 +65,13 @@ func run(promtool, rulecheck string, scale, rounds int, dir string) error {
 		defer os.RemoveAll(d)
 		dir = d
 	}
-	files, err := suite.Generate(dir, suite.Scale(scale))
+	files, err := suite.Generate(dir, cfg)
 	if err != nil {
 		return err
 	}
 	var names []string
 	for _, f := range files {
 		names = append(names, filepath.Base(f))
-	}
-	pt, err := filepath.Abs(promtool)
-	if err != nil {
-		return err
 	}
 	rc, err := filepath.Abs(rulecheck)
 	if err != nil {
@@ -69,16 +80,34 @@ func run(promtool, rulecheck string, scale, rounds int, dir string) error {
 	var ptRuns, rcRuns []measurement
 	var ptVerdicts, rcVerdicts map[string]string
 	for range rounds {
-		m, v, err := measure(dir, pt, append([]string{"test", "rules", "--junit=promtool.xml"}, names...), "promtool.xml")
-		if err != nil {
-			return fmt.Errorf("promtool: %w", err)
+		if promtool != "" {
+			pt, err := filepath.Abs(promtool)
+			if err != nil {
+				return err
+			}
+			m, v, err := measure(dir, pt, append([]string{"test", "rules", "--junit=promtool.xml"}, names...), "promtool.xml")
+			if err != nil {
+				return fmt.Errorf("promtool: %w", err)
+			}
+			ptRuns, ptVerdicts = append(ptRuns, m), v
 		}
-		ptRuns, ptVerdicts = append(ptRuns, m), v
-		m, v, err = measure(dir, rc, append([]string{"test", "--junit=rulecheck.xml"}, names...), "rulecheck.xml")
+		m, v, err := measure(dir, rc, append([]string{"test", "--junit=rulecheck.xml"}, names...), "rulecheck.xml")
 		if err != nil {
 			return fmt.Errorf("rulecheck: %w", err)
 		}
 		rcRuns, rcVerdicts = append(rcRuns, m), v
+	}
+	if promtool == "" {
+		r := median(rcRuns)
+		failed := 0
+		for _, v := range rcVerdicts {
+			if v == "fail" {
+				failed++
+			}
+		}
+		fmt.Printf("suite: %s; %d files, %d test groups, %d failed\n", label, len(files), len(rcVerdicts), failed)
+		fmt.Printf("%-10s %12s %12s %9d MB\n", "rulecheck", r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond), r.rssKB/1024)
+		return nil
 	}
 	same := len(ptVerdicts) == len(rcVerdicts)
 	for k, v := range ptVerdicts {
@@ -88,7 +117,7 @@ func run(promtool, rulecheck string, scale, rounds int, dir string) error {
 		}
 	}
 	p, r := median(ptRuns), median(rcRuns)
-	fmt.Printf("suite: scale %d, %d files, %d test groups; verdicts identical: %v\n", scale, len(files), len(ptVerdicts), same)
+	fmt.Printf("suite: %s; %d files, %d test groups; verdicts identical: %v\n", label, len(files), len(ptVerdicts), same)
 	fmt.Printf("%-10s %12s %12s %12s\n", "tool", "wall", "cpu", "peak RSS")
 	fmt.Printf("%-10s %12s %12s %9d MB\n", "promtool", p.wall.Round(time.Millisecond), p.cpu.Round(time.Millisecond), p.rssKB/1024)
 	fmt.Printf("%-10s %12s %12s %9d MB\n", "rulecheck", r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond), r.rssKB/1024)
