@@ -16,6 +16,8 @@ Prometheus's own rule evaluation on a simulated clock.
 
 Usage:
   rulecheck test [flags] [FILE or DIR ...]   run test files (default: fixtures/)
+  rulecheck lint [flags] [FILE or DIR ...]   lint rules and dashboards (default: rules/)
+  rulecheck catalog [flags] SOURCE ...       build or check a metric catalog
   rulecheck compat --promtool PATH [DIR]    compare verdicts with promtool
   rulecheck help                             show this help
 
@@ -50,6 +52,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "test":
 		return runTest(args[1:], stdout, stderr)
+	case "lint":
+		return runLint(args[1:], stdout, stderr)
+	case "catalog":
+		return runCatalog(args[1:], stdout, stderr)
 	case "compat":
 		return runCompat(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/prometheus/common/model"
+
+	"github.com/codevaldcortex/rulecheck/internal/catalog"
+	"github.com/codevaldcortex/rulecheck/internal/report"
+)
+
+const catalogUsage = `Usage: rulecheck catalog [flags] SOURCE ...
+       rulecheck catalog --check CATALOG [SOURCE ...]
+
+Builds a metric catalog for "rulecheck lint" from the sources, or checks an
+existing catalog against them. A SOURCE is Go source that defines metrics
+with client_golang (prometheus.New* and promauto.New* calls; a file ending
+in .go or .go.txt, or starting with a package clause) or a Prometheus text
+exposition (the content of a /metrics page). The format of the catalog is
+described in docs/catalog.md.
+
+With --check, the catalog is validated and compared with the sources:
+metrics the sources define that it lacks or types differently, labels that
+differ, and metrics no source defines that are not marked assumed. The exit
+status is 1 when they differ.
+
+Exit status: 0 on success, 1 when the sources conflict or differ from the
+checked catalog, 2 on bad usage or unreadable input.
+
+Examples:
+  rulecheck catalog internal/metrics/metrics.go > rules/metrics.yaml
+  rulecheck catalog --job api=30s,http_ metrics.go
+  curl -s localhost:8080/metrics | rulecheck catalog /dev/stdin
+  rulecheck catalog --check rules/metrics.yaml internal/metrics/metrics.go
+
+Flags:
+`
+
+func runCatalog(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("catalog", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		check, output string
+		jobs          multiFlag
+	)
+	fs.StringVar(&check, "check", "", "compare the sources with the catalog `FILE` instead of building one")
+	fs.StringVar(&output, "o", "", "write the catalog to `FILE` instead of standard output")
+	fs.Var(&jobs, "job", "add a job to the built catalog: `NAME=INTERVAL[,PREFIX...]`; metrics whose names start with a PREFIX are exported by it (repeatable)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, catalogUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitBadInput
+	}
+	bad := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "rulecheck: "+format+"\n", args...)
+		return exitBadInput
+	}
+	if fs.NArg() == 0 && check == "" {
+		fs.Usage()
+		return exitBadInput
+	}
+	built := &catalog.Catalog{}
+	code := exitOK
+	for _, path := range fs.Args() {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return bad("%v", err)
+		}
+		var c *catalog.Catalog
+		if catalog.IsGoSource(path, src) {
+			var warns []catalog.Warning
+			c, warns, err = catalog.FromGo(path, src)
+			for _, w := range warns {
+				fmt.Fprintf(stderr, "rulecheck: warning: %s\n", w)
+			}
+		} else {
+			c, err = catalog.FromExposition(path, src)
+		}
+		if err != nil {
+			return bad("%v", err)
+		}
+		for _, conflict := range built.Merge(c) {
+			fmt.Fprintf(stderr, "rulecheck: conflicting definitions: %s\n", conflict)
+			code = exitFailed
+		}
+	}
+
+	if check != "" {
+		have, err := catalog.Load(check)
+		if err != nil {
+			return bad("%v", err)
+		}
+		if fs.NArg() == 0 {
+			fmt.Fprintf(stdout, "%s: %d metrics, %d jobs: valid\n", check, len(have.Metrics), len(have.Jobs))
+			return code
+		}
+		diffs := have.Compare(built)
+		for _, d := range diffs {
+			fmt.Fprintf(stdout, "%s: %s\n", check, d)
+		}
+		if len(diffs) > 0 {
+			return exitFailed
+		}
+		fmt.Fprintf(stdout, "%s agrees with %s\n", check, strings.Join(fs.Args(), ", "))
+		return code
+	}
+
+	for _, j := range jobs {
+		if err := addJob(built, j); err != nil {
+			return bad("--job %q: %v", j, err)
+		}
+	}
+	if err := built.Validate(); err != nil {
+		return bad("%v", err)
+	}
+	b, err := built.Marshal()
+	if err != nil {
+		return bad("%v", err)
+	}
+	header := "# Metric catalog for rulecheck lint (see docs/catalog.md), built by:\n#   rulecheck catalog " + strings.Join(args, " ") + "\n"
+	if output == "" {
+		fmt.Fprint(stdout, header)
+		_, _ = stdout.Write(b)
+		return code
+	}
+	f, err := report.Create(output)
+	if err != nil {
+		return bad("-o: %v", err)
+	}
+	defer f.Abort()
+	fmt.Fprint(f, header)
+	if _, err := f.Write(b); err != nil {
+		return bad("-o: %v", err)
+	}
+	if err := f.Commit(); err != nil {
+		return bad("-o: %v", err)
+	}
+	return code
+}
+
+// addJob reads NAME=INTERVAL[,PREFIX...] and assigns the job to the
+// metrics with one of the prefixes.
+func addJob(c *catalog.Catalog, spec string) error {
+	name, rest, ok := strings.Cut(spec, "=")
+	if !ok || name == "" {
+		return errors.New("expected NAME=INTERVAL[,PREFIX...]")
+	}
+	parts := strings.Split(rest, ",")
+	d, err := model.ParseDuration(parts[0])
+	if err != nil || time.Duration(d) <= 0 {
+		return fmt.Errorf("bad interval %q", parts[0])
+	}
+	c.Jobs = append(c.Jobs, catalog.Job{Name: name, ScrapeInterval: d})
+	for i := range c.Metrics {
+		m := &c.Metrics[i]
+		for _, p := range parts[1:] {
+			if strings.HasPrefix(m.Name, p) && !slices.Contains(m.Jobs, name) {
+				m.Jobs = append(m.Jobs, name)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/codevaldcortex/rulecheck/internal/catalog"
+	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/checks"
+	"github.com/codevaldcortex/rulecheck/internal/report"
+)
+
+const lintUsage = `Usage: rulecheck lint [flags] [FILE or DIR ...]
+
+Checks rule files, PrometheusRule resources and the PromQL of Grafana
+dashboards, offline, against a metric catalog. With no arguments it checks
+rules/. A directory is searched for *.yaml, *.yml and *.json files; files
+that are neither rule files, PrometheusRules, dashboards nor Prometheus
+resources (a catalog, a test file, other Kubernetes objects) are skipped.
+Prometheus resources among the files (or given with --prometheus) are used
+to check that each PrometheusRule would be loaded.
+
+Configuration is read from .rulecheck.yaml in the working directory (or
+--config): the catalog path, required labels and annotations, allowed
+severities and per-check severities ("off" disables a check). The catalog
+is rules/metrics.yaml unless the configuration or --catalog names another.
+A finding is suppressed by "# rulecheck:ignore CHECK-ID reason" on a rule
+(on the line above it or on its alert or record line), or for a whole file
+by "# rulecheck:ignore-file CHECK-ID reason".
+
+Exit status: 0 when no finding is at or above --fail-on, 1 when one is, 2 on
+bad usage or unreadable input.
+
+Examples:
+  rulecheck lint                                  # rules/
+  rulecheck lint rules/ dashboards/ deploy/
+  rulecheck lint --prometheus deploy/prometheus.yaml rules/
+  rulecheck lint --format sarif -o lint.sarif rules/
+  rulecheck lint --list
+
+Flags:
+`
+
+func runLint(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var (
+		configPath, catalogPath, format, failOn, color, output string
+		prometheus                                             multiFlag
+		list, ignoreUnknown                                    bool
+	)
+	fs.StringVar(&configPath, "config", "", "read configuration from `FILE` (default: "+lint.DefaultConfigFile+" if it exists)")
+	fs.StringVar(&catalogPath, "catalog", "", "metric catalog `FILE` (default: the configuration's, else "+lint.DefaultCatalogFile+" if it exists)")
+	fs.Var(&prometheus, "prometheus", "read the operator's Prometheus resources from `FILE`, to check that PrometheusRules are selected (repeatable)")
+	fs.StringVar(&format, "format", "text", "output format: "+strings.Join(lint.Formats, ", "))
+	fs.StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at least this severe: error, warning or info")
+	fs.StringVar(&color, "color", "auto", "colour text output: auto (on a terminal, unless NO_COLOR is set), always or never")
+	fs.StringVar(&output, "o", "", "write the report to `FILE` instead of standard output")
+	fs.BoolVar(&list, "list", false, "list every check with its documentation and exit")
+	fs.BoolVar(&ignoreUnknown, "ignore-unknown-fields", false, "accept unknown fields in rule files")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, lintUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitBadInput
+	}
+	all := checks.All()
+	if list {
+		listChecks(stdout, all)
+		return exitOK
+	}
+	bad := func(format string, args ...any) int {
+		fmt.Fprintf(stderr, "rulecheck: "+format+"\n", args...)
+		return exitBadInput
+	}
+	failSev, err := lint.ParseSeverity(failOn)
+	if err != nil || failSev == 0 {
+		return bad("--fail-on %q: expected error, warning or info", failOn)
+	}
+	if !lintKnownFormat(format) {
+		return bad("--format %q: expected one of %s", format, strings.Join(lint.Formats, ", "))
+	}
+	if color != "auto" && color != "always" && color != "never" {
+		return bad("--color %q: expected auto, always or never", color)
+	}
+
+	cfg := lint.DefaultConfig()
+	cfgDir := "."
+	if configPath == "" {
+		if _, err := os.Stat(lint.DefaultConfigFile); err == nil {
+			configPath = lint.DefaultConfigFile
+		}
+	}
+	if configPath != "" {
+		if cfg, err = lint.LoadConfig(configPath); err != nil {
+			return bad("%v", err)
+		}
+		cfgDir = filepath.Dir(configPath)
+		if err := cfg.ValidateChecks(all); err != nil {
+			return bad("%s: %v", configPath, err)
+		}
+	}
+	if catalogPath == "" && cfg.Catalog != "" {
+		catalogPath = filepath.Join(cfgDir, cfg.Catalog)
+	}
+	if catalogPath == "" {
+		if _, err := os.Stat(lint.DefaultCatalogFile); err == nil {
+			catalogPath = lint.DefaultCatalogFile
+		}
+	}
+	var cat *catalog.Catalog
+	if catalogPath != "" {
+		if cat, err = catalog.Load(catalogPath); err != nil {
+			return bad("catalog: %v", err)
+		}
+	} else {
+		fmt.Fprintf(stderr, "rulecheck: no metric catalog (%s, or --catalog): the checks that need one are skipped\n", lint.DefaultCatalogFile)
+	}
+	promFiles := []string(prometheus)
+	for _, p := range cfg.Prometheus {
+		promFiles = append(promFiles, filepath.Join(cfgDir, p))
+	}
+
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"rules"}
+	}
+	res, err := lint.Run(paths, lint.Options{
+		Checks:              all,
+		Config:              cfg,
+		Catalog:             cat,
+		PrometheusFiles:     promFiles,
+		IgnoreUnknownFields: ignoreUnknown,
+	})
+	if err != nil {
+		return bad("%v", err)
+	}
+	if len(res.Files) == 0 {
+		return bad("no rule files, dashboards or Prometheus resources found in %s", strings.Join(paths, ", "))
+	}
+
+	out := stdout
+	var file *report.AtomicFile
+	if output != "" {
+		if file, err = report.Create(output); err != nil {
+			return bad("-o: %v", err)
+		}
+		defer file.Abort()
+		out = file
+	}
+	opts := lint.OutputOptions{FailOn: failSev, Version: "dev"}
+	switch color {
+	case "always":
+		opts.Color = true
+	case "auto":
+		opts.Color = file == nil && isCharDevice(stdout) && os.Getenv("NO_COLOR") == "" && os.Getenv("TERM") != "dumb"
+	}
+	if err := lint.Write(out, format, res, opts); err != nil {
+		return bad("%v", err)
+	}
+	if file != nil {
+		if err := file.Commit(); err != nil {
+			return bad("-o: %v", err)
+		}
+	}
+	if lint.AtLeast(res.Findings, failSev) {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// isCharDevice tells whether w is a character device, such as a terminal.
+func isCharDevice(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func lintKnownFormat(s string) bool {
+	for _, x := range lint.Formats {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// listChecks prints every check with its severity and documentation.
+func listChecks(w io.Writer, all []*lint.Check) {
+	for i, c := range all {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		extra := ""
+		if c.NeedsCatalog {
+			extra = ", needs a catalog"
+		}
+		fmt.Fprintf(w, "%s (%s%s)\n", c.ID, c.Severity, extra)
+		for _, l := range wrapText(strings.Join(strings.Fields(c.Doc), " "), 76) {
+			fmt.Fprintf(w, "    %s\n", l)
+		}
+	}
+}
+
+// wrapText breaks text into lines of at most width characters.
+func wrapText(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(word) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}

@@ -1,0 +1,84 @@
+package checks
+
+import (
+	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/codevaldcortex/rulecheck/internal/lint"
+)
+
+// AlertNoCondition reports alerts whose expression always returns series.
+var AlertNoCondition = register(&lint.Check{
+	ID:       "alert/no-condition",
+	Severity: lint.Warning,
+	Doc: `An alerting rule's expression has no condition: no comparison that filters
+(> 0.9, == 0; a comparison with bool returns 0 or 1 and filters nothing),
+no and/unless, no absent(). An alert fires for every series its expression
+returns, so such an alert fires for as long as its metrics exist. Add the
+threshold the alert is about. An alert that is meant to always fire (a
+dead man's switch such as vector(1)) should say so with a rulecheck:ignore
+comment.`,
+	Example: `- alert: HighLatency
+  expr: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))`,
+	Run: func(p *lint.Pass) {
+		alerts(p, func(r *lint.Rule) {
+			if r.Expr.AST == nil || filters(r.Expr.AST) {
+				return
+			}
+			why := "no comparison, and/unless or absent()"
+			if hasBoolComparison(r.Expr.AST) {
+				why = "its comparison uses bool, which returns 0 or 1 instead of dropping series"
+			}
+			p.ExprReportf(r.Expr, nil, "alert %s has no condition (%s): it fires for as long as its series exist; compare it with a threshold", r.Name, why)
+		})
+	},
+})
+
+// filters tells whether an expression can return fewer series than its
+// selectors select: whether it holds a condition.
+func filters(e parser.Expr) bool {
+	switch n := lint.Unparen(e).(type) {
+	case *parser.BinaryExpr:
+		switch {
+		case n.Op.IsComparisonOperator():
+			if !n.ReturnBool {
+				return true
+			}
+			return filters(n.LHS) || filters(n.RHS)
+		case n.Op == parser.LAND, n.Op == parser.LUNLESS:
+			return true
+		case n.Op == parser.LOR:
+			return filters(n.LHS) && filters(n.RHS)
+		}
+		return filters(n.LHS) || filters(n.RHS)
+	case *parser.Call:
+		switch n.Func.Name {
+		case "absent", "absent_over_time":
+			return true
+		}
+		for _, a := range n.Args {
+			if isVector(a) && filters(a) {
+				return true
+			}
+		}
+		return false
+	case *parser.AggregateExpr:
+		return filters(n.Expr)
+	case *parser.SubqueryExpr:
+		return filters(n.Expr)
+	case *parser.MatrixSelector:
+		return false
+	case *parser.UnaryExpr:
+		return filters(n.Expr)
+	}
+	return false
+}
+
+func hasBoolComparison(e parser.Expr) bool {
+	found := false
+	lint.Inspect(e, func(n parser.Node, _ []parser.Node) {
+		if b, ok := n.(*parser.BinaryExpr); ok && b.ReturnBool {
+			found = true
+		}
+	})
+	return found
+}

@@ -1,0 +1,45 @@
+package checks
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/linttest"
+)
+
+// TestChecks runs every check over its testdata directory,
+// testdata/<check ID>, and compares the findings with the files' want
+// comments.
+func TestChecks(t *testing.T) {
+	for _, c := range All() {
+		t.Run(c.ID, func(t *testing.T) {
+			dir := filepath.Join("testdata", filepath.FromSlash(c.ID))
+			_, err := os.Stat(dir)
+			require.NoError(t, err, "every check needs tests in %s", dir)
+			findings := linttest.Run(t, dir, "testdata", c, All())
+			n := 0
+			for _, f := range findings {
+				if f.Check == c.ID {
+					n++
+				}
+			}
+			assert.Positive(t, n, "the tests of %s expect none of its findings", c.ID)
+		})
+	}
+}
+
+func TestCheckDefinitions(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range All() {
+		require.NoError(t, c.Validate())
+		assert.False(t, seen[c.ID], "duplicate check ID %s", c.ID)
+		seen[c.ID] = true
+		assert.NotEmpty(t, c.Example, "%s has no example", c.ID)
+		assert.True(t, c.Run != nil || c.ID == lint.IgnoreCheckID || c.ID == lint.UnusedIgnoreCheckID, "%s has no Run", c.ID)
+	}
+}

@@ -1,0 +1,62 @@
+package checks
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/codevaldcortex/rulecheck/internal/lint"
+)
+
+// DuplicateAlert reports alerts defined twice with the same labels.
+var DuplicateAlert = register(&lint.Check{
+	ID:       "syntax/duplicate-alert",
+	Severity: lint.Error,
+	Doc: `Two alerting rules, in any of the linted files, have the same alert name and
+the same labels. Both produce alerts with identical label sets, so
+Alertmanager cannot tell them apart: one silently replaces the other in
+notifications, inhibitions and silences, and the ALERTS series of the two
+collide. Give them different names, or different labels (a severity tier
+is the usual reason to have two rules with one name).`,
+	Example: `groups:
+- name: example
+  rules:
+  - alert: InstanceDown
+    expr: up == 0
+    labels: {severity: critical}
+  - alert: InstanceDown
+    expr: up{job="node"} == 0
+    labels: {severity: critical}`,
+	Run: func(p *lint.Pass) {
+		first := map[string]*lint.Rule{}
+		for _, r := range p.Project.Rules() {
+			if !r.IsAlert {
+				continue
+			}
+			key := r.Name + "\x00" + labelKey(r.Raw.Labels)
+			prev, dup := first[key]
+			if !dup {
+				first[key] = r
+				continue
+			}
+			if r.Group.File != p.File {
+				continue
+			}
+			where := fmt.Sprintf("line %d", prev.Pos.Line)
+			if prev.Group.File != p.File {
+				where = fmt.Sprintf("%s:%d", prev.Group.File.Path, prev.Pos.Line)
+			}
+			p.RuleReportf(r, r.NamePos, "alert %s with labels {%s} is already defined at %s: Alertmanager cannot tell their alerts apart", r.Name, labelKey(r.Raw.Labels), where)
+		}
+	},
+})
+
+func labelKey(ls map[string]string) string {
+	keys := slices.Sorted(maps.Keys(ls))
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s=%q", k, ls[k])
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,107 @@
+package checks
+
+import (
+	"fmt"
+
+	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/codevaldcortex/rulecheck/internal/lint"
+)
+
+// RawCounter reports counters used without rate() or increase().
+var RawCounter = register(&lint.Check{
+	ID:       "promql/raw-counter",
+	Severity: lint.Error,
+	Doc: `A counter's raw value is compared, aggregated or used in arithmetic without
+rate(), irate() or increase(). A counter's value is the total since the
+process started: it only grows, and drops to zero on every restart. An
+alert like errors_total > 0 fires at the first error and stays firing until
+the process restarts, so it never resolves; sums and ratios of raw counters
+mix lifetimes of processes that started at different times. Use
+increase(x[5m]) > 0 for "any in the last 5 minutes" and rate(x[5m]) for
+per-second rates. A counter is a catalog counter (also a histogram's
+_bucket, _sum and _count) or, for metrics the catalog does not know, a name
+ending in _total. count(), group(), absent(), timestamp(), changes(),
+resets() and the right-hand side of and/unless only look at which series
+exist, and are fine.`,
+	Example: `- alert: DatabaseErrors
+  expr: database_connection_errors_total > 0`,
+	Run: func(p *lint.Pass) {
+		exprs(p, func(e *lint.Expr) {
+			for _, sp := range lint.Selectors(e.AST) {
+				s := p.Project.Selector(sp.VS)
+				isCounter, how := counterKind(s)
+				if !isCounter {
+					continue
+				}
+				use := rawUse(sp.VS, sp.Path)
+				if use == "" {
+					continue
+				}
+				fix := fmt.Sprintf("use rate(%s[5m]) or increase(%s[5m])", s.Name, s.Name)
+				if use == "compared" {
+					fix = fmt.Sprintf("a counter only grows, so once it is past the threshold the alert fires until the process restarts and never resolves; use increase(%s[5m]) > 0 for \"any in the last 5 minutes\"", s.Name)
+				}
+				p.ExprReportf(e, sp.VS, "%s is %s, %s without rate() or increase(): %s", s.Name, how, use, fix)
+			}
+		})
+	},
+})
+
+// valueFree are the functions that do not look at their argument's values,
+// or that turn a counter's range into something meaningful.
+var valueFree = map[string]bool{
+	"rate": true, "irate": true, "increase": true, "resets": true, "changes": true,
+	"absent": true, "absent_over_time": true, "present_over_time": true, "count_over_time": true,
+	"timestamp": true,
+}
+
+// passThrough are the functions that hand their argument's values on
+// unchanged.
+var passThrough = map[string]bool{
+	"label_replace": true, "label_join": true, "sort": true, "sort_desc": true,
+	"sort_by_label": true, "sort_by_label_desc": true, "last_over_time": true,
+}
+
+// rawUse walks up from a counter selector and tells how its raw value is
+// used: "compared", "aggregated", "used in arithmetic", "passed to f()",
+// or "" when it is not (it only feeds rate(), count() or the like, or is
+// returned as it is).
+func rawUse(vs parser.Node, path []parser.Node) string {
+	child := vs
+	for i := len(path) - 1; i >= 0; i-- {
+		switch n := path[i].(type) {
+		case *parser.ParenExpr, *parser.StepInvariantExpr, *parser.MatrixSelector, *parser.SubqueryExpr:
+		case *parser.Call:
+			switch {
+			case valueFree[n.Func.Name]:
+				return ""
+			case !passThrough[n.Func.Name]:
+				return "passed to " + n.Func.Name + "()"
+			}
+		case *parser.AggregateExpr:
+			switch n.Op {
+			case parser.COUNT, parser.GROUP:
+				return ""
+			}
+			if n.Param == child {
+				return ""
+			}
+			return "aggregated with " + n.Op.String() + "()"
+		case *parser.BinaryExpr:
+			switch {
+			case (n.Op == parser.LAND || n.Op == parser.LUNLESS) && n.RHS == child:
+				return ""
+			case n.Op.IsSetOperator():
+			case n.Op.IsComparisonOperator():
+				return "compared"
+			default:
+				return "used in arithmetic"
+			}
+		case *parser.UnaryExpr:
+			return "used in arithmetic"
+		}
+		child = path[i]
+	}
+	return ""
+}

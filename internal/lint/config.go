@@ -1,0 +1,171 @@
+package lint
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"go.yaml.in/yaml/v3"
+)
+
+// DefaultConfigFile is the configuration read from the working directory
+// when --config is not given.
+const DefaultConfigFile = ".rulecheck.yaml"
+
+// DefaultCatalogFile is the catalog used when the configuration names none
+// and the file exists.
+const DefaultCatalogFile = "rules/metrics.yaml"
+
+// Config is the content of .rulecheck.yaml.
+type Config struct {
+	// Catalog is the path of the metric catalog, relative to the
+	// configuration file's directory.
+	Catalog string `yaml:"catalog,omitempty"`
+	// Prometheus lists files with the operator's Prometheus resources, for
+	// the operator/rule-not-selected check.
+	Prometheus []string `yaml:"prometheus,omitempty"`
+	// EvaluationInterval is the global evaluation interval, for groups
+	// without an interval of their own when no Prometheus resource is
+	// given (Prometheus's default: 1m).
+	EvaluationInterval model.Duration `yaml:"evaluation_interval,omitempty"`
+	Alerts             AlertConfig    `yaml:"alerts,omitempty"`
+	// Checks sets a check's severity: error, warning, info or off.
+	Checks map[string]string `yaml:"checks,omitempty"`
+	// NamespaceLabels are the labels of namespaces, for ruleNamespaceSelector;
+	// every namespace has kubernetes.io/metadata.name set to its name.
+	NamespaceLabels map[string]map[string]string `yaml:"namespace_labels,omitempty"`
+
+	// Path is the file the configuration was read from, if any.
+	Path string `yaml:"-"`
+
+	severities map[string]Severity
+}
+
+// AlertConfig is what alerting rules must carry.
+type AlertConfig struct {
+	// RequiredLabels every alert must have.
+	RequiredLabels []string `yaml:"required_labels,omitempty"`
+	// SeverityLabel is the label whose value must be one of Severities.
+	SeverityLabel string `yaml:"severity_label,omitempty"`
+	// Severities are the allowed values of SeverityLabel.
+	Severities []string `yaml:"severities,omitempty"`
+	// RequiredAnnotations every alert must have.
+	RequiredAnnotations []string `yaml:"required_annotations,omitempty"`
+	// CriticalSeverities are the severities of alerts that page someone.
+	CriticalSeverities []string `yaml:"critical_severities,omitempty"`
+	// CriticalAnnotations are required in addition for critical alerts.
+	CriticalAnnotations []string `yaml:"critical_annotations,omitempty"`
+	// URLAnnotations must be absolute http(s) URLs when present.
+	URLAnnotations []string `yaml:"url_annotations,omitempty"`
+}
+
+// DefaultConfig returns the configuration used without a file; a file's
+// settings replace these field by field.
+func DefaultConfig() *Config {
+	return &Config{
+		EvaluationInterval: model.Duration(time.Minute),
+		Alerts: AlertConfig{
+			RequiredLabels:      []string{"severity", "team"},
+			SeverityLabel:       "severity",
+			Severities:          []string{"critical", "warning", "info"},
+			RequiredAnnotations: []string{"summary", "description"},
+			CriticalSeverities:  []string{"critical"},
+			CriticalAnnotations: []string{"runbook_url"},
+			URLAnnotations:      []string{"runbook_url"},
+		},
+		severities: map[string]Severity{},
+	}
+}
+
+// LoadConfig reads a configuration file over the defaults.
+func LoadConfig(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	c, err := ParseConfig(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	c.Path = path
+	return c, nil
+}
+
+// ParseConfig reads configuration YAML over the defaults.
+func ParseConfig(b []byte) (*Config, error) {
+	c := DefaultConfig()
+	var file Config
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&file); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("invalid configuration: %w", err)
+	}
+	if file.Catalog != "" {
+		c.Catalog = file.Catalog
+	}
+	c.Prometheus = file.Prometheus
+	if file.EvaluationInterval > 0 {
+		c.EvaluationInterval = file.EvaluationInterval
+	}
+	c.NamespaceLabels = file.NamespaceLabels
+	a, fa := &c.Alerts, file.Alerts
+	set := func(dst *[]string, src []string) {
+		if src != nil {
+			*dst = src
+		}
+	}
+	set(&a.RequiredLabels, fa.RequiredLabels)
+	set(&a.Severities, fa.Severities)
+	set(&a.RequiredAnnotations, fa.RequiredAnnotations)
+	set(&a.CriticalSeverities, fa.CriticalSeverities)
+	set(&a.CriticalAnnotations, fa.CriticalAnnotations)
+	set(&a.URLAnnotations, fa.URLAnnotations)
+	if fa.SeverityLabel != "" {
+		a.SeverityLabel = fa.SeverityLabel
+	}
+	c.Checks = file.Checks
+	for id, s := range file.Checks {
+		sev, err := ParseSeverity(s)
+		if err != nil {
+			return nil, fmt.Errorf("checks: %s: %w", id, err)
+		}
+		c.severities[id] = sev
+	}
+	return c, nil
+}
+
+// SetSeverity overrides a check's severity; 0 turns it off.
+func (c *Config) SetSeverity(id string, s Severity) {
+	if c.severities == nil {
+		c.severities = map[string]Severity{}
+	}
+	c.severities[id] = s
+}
+
+// Severity returns the severity of a check: the configured one, else its
+// default; 0 means off.
+func (c *Config) Severity(ch *Check) Severity {
+	if s, ok := c.severities[ch.ID]; ok {
+		return s
+	}
+	return ch.Severity
+}
+
+// ValidateChecks reports check IDs in the configuration that name no check.
+func (c *Config) ValidateChecks(checks []*Check) error {
+	known := map[string]bool{}
+	for _, ch := range checks {
+		known[ch.ID] = true
+	}
+	var errs []error
+	for id := range c.severities {
+		if !known[id] {
+			errs = append(errs, fmt.Errorf("checks: unknown check %q (see rulecheck lint --list)", id))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,360 @@
+package lint
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/codevaldcortex/rulecheck/internal/catalog"
+)
+
+// LabelSet is what an expression's result series can carry: the label
+// names it certainly may carry, and whether it may carry others the
+// analysis cannot know (an unknown metric, info(), ...).
+type LabelSet struct {
+	Names map[string]bool
+	Open  bool
+}
+
+func newLabelSet(names ...string) LabelSet {
+	s := LabelSet{Names: map[string]bool{}}
+	for _, n := range names {
+		s.Names[n] = true
+	}
+	return s
+}
+
+// Lacks tells whether the result certainly cannot carry label l.
+func (s LabelSet) Lacks(l string) bool { return !s.Open && !s.Names[l] }
+
+// Sorted returns the names, sorted.
+func (s LabelSet) Sorted() []string {
+	out := make([]string, 0, len(s.Names))
+	for n := range s.Names {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// String lists the names, "..." when open.
+func (s LabelSet) String() string {
+	out := s.Sorted()
+	if s.Open {
+		out = append(out, "...")
+	}
+	if len(out) == 0 {
+		return "no labels"
+	}
+	return strings.Join(out, ", ")
+}
+
+func (s LabelSet) clone() LabelSet {
+	c := LabelSet{Names: make(map[string]bool, len(s.Names)), Open: s.Open}
+	for n := range s.Names {
+		c.Names[n] = true
+	}
+	return c
+}
+
+func (s LabelSet) without(names ...string) LabelSet {
+	c := s.clone()
+	for _, n := range names {
+		delete(c.Names, n)
+	}
+	return c
+}
+
+func (s LabelSet) with(names ...string) LabelSet {
+	c := s.clone()
+	for _, n := range names {
+		c.Names[n] = true
+	}
+	return c
+}
+
+// keep keeps only names; names that an open set may carry are kept too.
+func (s LabelSet) keep(names ...string) LabelSet {
+	c := newLabelSet()
+	for _, n := range names {
+		if s.Names[n] || s.Open {
+			c.Names[n] = true
+		}
+	}
+	return c
+}
+
+// MetricName returns the metric name a selector selects: its name, or the
+// value of an equality matcher on __name__.
+func MetricName(vs *parser.VectorSelector) string {
+	if vs.Name != "" {
+		return vs.Name
+	}
+	for _, m := range vs.LabelMatchers {
+		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
+			return m.Value
+		}
+	}
+	return ""
+}
+
+// Selector is what a vector selector selects, as far as the catalog and
+// the linted recording rules tell.
+type Selector struct {
+	VS   *parser.VectorSelector
+	Name string
+	// Series is the catalog's entry; Known is false when the catalog does
+	// not know the name.
+	Series catalog.Series
+	Known  bool
+	// RecordedBy are the recording rules that write the name.
+	RecordedBy []*Rule
+	// Jobs are the values of job="..." matchers (or of job=~"a|b").
+	Jobs []string
+}
+
+// Selector resolves a vector selector.
+func (p *Project) Selector(vs *parser.VectorSelector) Selector {
+	s := Selector{VS: vs, Name: MetricName(vs)}
+	if s.Name == "" {
+		return s
+	}
+	s.RecordedBy = p.recorded[s.Name]
+	s.Series, s.Known = p.Catalog.Lookup(s.Name)
+	if p.Catalog == nil {
+		s.Known = false
+	}
+	for _, m := range vs.LabelMatchers {
+		if m.Name != "job" {
+			continue
+		}
+		switch m.Type {
+		case labels.MatchEqual:
+			s.Jobs = append(s.Jobs, m.Value)
+		case labels.MatchRegexp:
+			if vals := m.SetMatches(); len(vals) > 0 {
+				s.Jobs = append(s.Jobs, vals...)
+			}
+		}
+	}
+	return s
+}
+
+// Labels computes the labels an expression's result can carry.
+func (p *Project) Labels(e parser.Expr) LabelSet {
+	return p.labels(e, map[string]bool{})
+}
+
+func (p *Project) selectorLabels(vs *parser.VectorSelector, visiting map[string]bool) LabelSet {
+	s := p.Selector(vs)
+	switch {
+	case len(s.RecordedBy) > 0:
+		out := newLabelSet()
+		for _, r := range s.RecordedBy {
+			if visiting[r.Name] || r.Expr == nil || r.Expr.AST == nil {
+				out.Open = true
+				continue
+			}
+			visiting[r.Name] = true
+			ls := p.labels(r.Expr.AST, visiting)
+			delete(visiting, r.Name)
+			for n := range ls.Names {
+				out.Names[n] = true
+			}
+			out.Open = out.Open || ls.Open
+			for k := range r.Raw.Labels {
+				out.Names[k] = true
+			}
+		}
+		return out
+	case s.Known:
+		names, open := p.Catalog.Labels(s.Series)
+		out := newLabelSet(names...)
+		out.Open = open
+		return out
+	}
+	return LabelSet{Names: map[string]bool{}, Open: true}
+}
+
+func (p *Project) labels(e parser.Expr, visiting map[string]bool) LabelSet {
+	switch n := e.(type) {
+	case *parser.VectorSelector:
+		return p.selectorLabels(n, visiting)
+	case *parser.MatrixSelector:
+		return p.labels(n.VectorSelector, visiting)
+	case *parser.SubqueryExpr:
+		return p.labels(n.Expr, visiting)
+	case *parser.ParenExpr:
+		return p.labels(n.Expr, visiting)
+	case *parser.StepInvariantExpr:
+		return p.labels(n.Expr, visiting)
+	case *parser.UnaryExpr:
+		return p.labels(n.Expr, visiting)
+	case *parser.NumberLiteral, *parser.StringLiteral:
+		return newLabelSet()
+	case *parser.AggregateExpr:
+		in := p.labels(n.Expr, visiting)
+		switch n.Op {
+		case parser.TOPK, parser.BOTTOMK, parser.LIMITK, parser.LIMIT_RATIO:
+			return in
+		}
+		var out LabelSet
+		if n.Without {
+			out = in.without(n.Grouping...)
+		} else {
+			out = in.keep(n.Grouping...)
+		}
+		if n.Op == parser.COUNT_VALUES {
+			if sl, ok := unparen(n.Param).(*parser.StringLiteral); ok {
+				out = out.with(sl.Val)
+			}
+		}
+		return out
+	case *parser.BinaryExpr:
+		lt, rt := n.LHS.Type(), n.RHS.Type()
+		switch {
+		case lt == parser.ValueTypeScalar && rt == parser.ValueTypeScalar:
+			return newLabelSet()
+		case lt == parser.ValueTypeScalar:
+			return p.labels(n.RHS, visiting)
+		case rt == parser.ValueTypeScalar:
+			return p.labels(n.LHS, visiting)
+		}
+		vm := n.VectorMatching
+		if vm == nil {
+			vm = &parser.VectorMatching{Card: parser.CardOneToOne}
+		}
+		switch n.Op {
+		case parser.LAND, parser.LUNLESS:
+			return p.labels(n.LHS, visiting)
+		case parser.LOR:
+			l, r := p.labels(n.LHS, visiting), p.labels(n.RHS, visiting)
+			out := l.with(r.Sorted()...)
+			out.Open = l.Open || r.Open
+			return out
+		}
+		switch vm.Card {
+		case parser.CardManyToOne:
+			return p.labels(n.LHS, visiting).with(vm.Include...)
+		case parser.CardOneToMany:
+			return p.labels(n.RHS, visiting).with(vm.Include...)
+		}
+		l := p.labels(n.LHS, visiting)
+		if vm.On {
+			return l.keep(vm.MatchingLabels...)
+		}
+		return l.without(vm.MatchingLabels...)
+	case *parser.Call:
+		return p.callLabels(n, visiting)
+	}
+	return LabelSet{Names: map[string]bool{}, Open: true}
+}
+
+func (p *Project) callLabels(n *parser.Call, visiting map[string]bool) LabelSet {
+	name := n.Func.Name
+	switch name {
+	case "absent", "absent_over_time":
+		// absent() returns one series with the labels of the argument's
+		// equality matchers.
+		out := newLabelSet()
+		if len(n.Args) > 0 {
+			var vs *parser.VectorSelector
+			switch a := unparen(n.Args[0]).(type) {
+			case *parser.VectorSelector:
+				vs = a
+			case *parser.MatrixSelector:
+				vs, _ = a.VectorSelector.(*parser.VectorSelector)
+			}
+			if vs != nil {
+				for _, m := range vs.LabelMatchers {
+					if m.Type == labels.MatchEqual && m.Name != labels.MetricName {
+						out.Names[m.Name] = true
+					}
+				}
+			}
+		}
+		return out
+	case "histogram_quantile":
+		if len(n.Args) > 1 {
+			return p.labels(n.Args[1], visiting).without("le")
+		}
+	case "label_replace", "label_join":
+		if len(n.Args) > 1 {
+			in := p.labels(n.Args[0], visiting)
+			if sl, ok := unparen(n.Args[1]).(*parser.StringLiteral); ok {
+				return in.with(sl.Val)
+			}
+			in.Open = true
+			return in
+		}
+	case "info":
+		if len(n.Args) > 0 {
+			in := p.labels(n.Args[0], visiting)
+			in.Open = true
+			return in
+		}
+	}
+	if n.Func.ReturnType == parser.ValueTypeScalar || n.Func.ReturnType == parser.ValueTypeString {
+		return newLabelSet()
+	}
+	for _, a := range n.Args {
+		if t := a.Type(); t == parser.ValueTypeVector || t == parser.ValueTypeMatrix {
+			return p.labels(a, visiting)
+		}
+	}
+	// vector(), time()-like functions returning a vector without labels.
+	return newLabelSet()
+}
+
+func unparen(e parser.Expr) parser.Expr {
+	for {
+		switch n := e.(type) {
+		case *parser.ParenExpr:
+			e = n.Expr
+		case *parser.StepInvariantExpr:
+			e = n.Expr
+		default:
+			return e
+		}
+	}
+}
+
+// Unparen strips parentheses.
+func Unparen(e parser.Expr) parser.Expr { return unparen(e) }
+
+// Inspect calls fn for every node of e with its ancestors, outermost
+// first; the path slice must not be kept.
+func Inspect(e parser.Expr, fn func(n parser.Node, path []parser.Node)) {
+	if e == nil {
+		return
+	}
+	parser.Inspect(e, func(n parser.Node, path []parser.Node) error {
+		fn(n, path)
+		return nil
+	})
+}
+
+// Selectors returns every vector selector of e with a copy of its path.
+func Selectors(e parser.Expr) []SelectorPath {
+	var out []SelectorPath
+	Inspect(e, func(n parser.Node, path []parser.Node) {
+		if vs, ok := n.(*parser.VectorSelector); ok {
+			out = append(out, SelectorPath{VS: vs, Path: slices.Clone(path)})
+		}
+	})
+	return out
+}
+
+// SelectorPath is a vector selector with its ancestors, outermost first.
+type SelectorPath struct {
+	VS   *parser.VectorSelector
+	Path []parser.Node
+}
+
+// SortedWithout returns the names but the given ones, sorted.
+func (s LabelSet) SortedWithout(names ...string) []string {
+	return s.without(names...).Sorted()
+}

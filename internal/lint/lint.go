@@ -1,0 +1,187 @@
+// Package lint checks Prometheus rule files, PrometheusRule resources and
+// the PromQL of Grafana dashboards, offline, against a metric catalog.
+//
+// The framework is modelled on golang.org/x/tools/go/analysis: a Check is a
+// value with an ID, a one-paragraph doc, a default severity and a run
+// function; Run loads the files, runs every enabled check over every file
+// with a Pass, applies the configuration's severities and the files'
+// rulecheck:ignore comments, and returns the findings in a stable order.
+// The checks themselves live in package lint/checks, one file each.
+package lint
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/codevaldcortex/rulecheck/internal/catalog"
+	"github.com/codevaldcortex/rulecheck/internal/rulefile"
+)
+
+// Severity says how bad a finding is.
+type Severity int
+
+// Severities, in increasing order.
+const (
+	Info Severity = iota + 1
+	Warning
+	Error
+)
+
+func (s Severity) String() string {
+	switch s {
+	case Info:
+		return "info"
+	case Warning:
+		return "warning"
+	case Error:
+		return "error"
+	}
+	return "off"
+}
+
+// ParseSeverity reads "error", "warning", "info" or "off" (returned as 0).
+func ParseSeverity(s string) (Severity, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "error":
+		return Error, nil
+	case "warning", "warn":
+		return Warning, nil
+	case "info":
+		return Info, nil
+	case "off", "false", "disabled":
+		return 0, nil
+	}
+	return 0, fmt.Errorf("unknown severity %q: expected error, warning, info or off", s)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Pos is a 1-based line and column in a file.
+type Pos = rulefile.Pos
+
+// Check is one lint check.
+type Check struct {
+	// ID names the check in findings, configuration and ignore comments:
+	// "category/name".
+	ID string
+	// Doc is one paragraph: what the check finds, why it matters, how to
+	// fix it.
+	Doc string
+	// Example is a snippet of a rule file the check reports on.
+	Example string
+	// Severity is the default severity of the check's findings.
+	Severity Severity
+	// NeedsCatalog marks checks that only run with a metric catalog.
+	NeedsCatalog bool
+	// Run reports the check's findings in one file. Checks whose findings
+	// the framework itself produces have a nil Run.
+	Run func(*Pass)
+}
+
+var idRE = regexp.MustCompile(`^[a-z]+/[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Validate checks the check's definition.
+func (c *Check) Validate() error {
+	switch {
+	case !idRE.MatchString(c.ID):
+		return fmt.Errorf("check ID %q is not category/kebab-case-name", c.ID)
+	case c.Doc == "":
+		return fmt.Errorf("check %s has no doc", c.ID)
+	case c.Severity < Info || c.Severity > Error:
+		return fmt.Errorf("check %s has no default severity", c.ID)
+	}
+	return nil
+}
+
+// Summary is the first sentence of the doc.
+func (c *Check) Summary() string {
+	d := strings.Join(strings.Fields(c.Doc), " ")
+	if i := strings.Index(d, ". "); i >= 0 {
+		return d[:i+1]
+	}
+	return d
+}
+
+// Finding is one problem found by a check.
+type Finding struct {
+	File     string   `json:"file"`
+	Line     int      `json:"line"`
+	Column   int      `json:"column"`
+	Severity Severity `json:"severity"`
+	Check    string   `json:"check"`
+	Message  string   `json:"message"`
+	// Rule names the alerting or recording rule, or the dashboard panel,
+	// the finding is about, if any.
+	Rule string `json:"rule,omitempty"`
+
+	rule *Rule
+}
+
+// Pos returns the finding's position.
+func (f Finding) Pos() Pos { return Pos{Line: f.Line, Column: f.Column} }
+
+func (f Finding) String() string {
+	return fmt.Sprintf("%s:%d:%d: %s %s: %s", f.File, f.Line, f.Column, f.Severity, f.Check, f.Message)
+}
+
+// Pass is what a check's Run gets: one file, and the project around it.
+type Pass struct {
+	Check   *Check
+	File    *File
+	Project *Project
+	report  func(Finding)
+}
+
+// Reportf reports a finding at a position of the pass's file.
+func (p *Pass) Reportf(pos Pos, format string, args ...any) {
+	p.report(Finding{File: p.File.Path, Line: pos.Line, Column: pos.Column, Check: p.Check.ID, Message: fmt.Sprintf(format, args...)})
+}
+
+// RuleReportf reports a finding about a rule at pos (the rule's position
+// when pos is zero); a rulecheck:ignore comment on the rule suppresses it.
+func (p *Pass) RuleReportf(r *Rule, pos Pos, format string, args ...any) {
+	if pos.Line == 0 {
+		pos = r.Pos
+	}
+	p.report(Finding{File: p.File.Path, Line: pos.Line, Column: pos.Column, Check: p.Check.ID, Message: fmt.Sprintf(format, args...), Rule: r.Name, rule: r})
+}
+
+// ExprReportf reports a finding about a node of an expression, positioned
+// at the node inside the file (at the expression when n is nil).
+func (p *Pass) ExprReportf(e *Expr, n parser.Node, format string, args ...any) {
+	pos := e.Start()
+	if n != nil {
+		pos = e.NodePos(n)
+	}
+	e.reportAt(p, pos, fmt.Sprintf(format, args...))
+}
+
+// ExprOffsetReportf reports a finding at a byte offset of an expression's
+// query text.
+func (p *Pass) ExprOffsetReportf(e *Expr, offset int, format string, args ...any) {
+	e.reportAt(p, e.Pos(offset), fmt.Sprintf(format, args...))
+}
+
+// ExprReportAt reports a finding about an expression at a position of the
+// file outside the expression, such as its dashboard legend.
+func (p *Pass) ExprReportAt(e *Expr, pos Pos, format string, args ...any) {
+	e.reportAt(p, pos, fmt.Sprintf(format, args...))
+}
+
+func (e *Expr) reportAt(p *Pass, pos Pos, msg string) {
+	if e.Rule != nil {
+		p.RuleReportf(e.Rule, pos, "%s", msg)
+		return
+	}
+	p.report(Finding{File: p.File.Path, Line: pos.Line, Column: pos.Column, Check: p.Check.ID, Message: msg, Rule: e.Panel})
+}
+
+// Catalog is the project's metric catalog, nil without one.
+func (p *Pass) Catalog() *catalog.Catalog { return p.Project.Catalog }
+
+// Config is the project's configuration.
+func (p *Pass) Config() *Config { return p.Project.Config }
