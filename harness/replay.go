@@ -52,6 +52,15 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 	if err != nil {
 		return nil, err
 	}
+	if r.opts.Catalog != nil {
+		if problems := checkCatalog(r.opts.Catalog, f, tg); len(problems) > 0 {
+			msgs := make([]error, len(problems))
+			for i, p := range problems {
+				msgs[i] = fmt.Errorf("%s", p.Message)
+			}
+			return nil, joinErrors(msgs)
+		}
+	}
 	res.Warnings = append(res.Warnings, warnings...)
 	rp := &replay{r: r, f: f, tg: tg, store: memstore.New(), series: series, start: tg.Start}
 

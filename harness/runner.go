@@ -21,6 +21,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/storage"
 
+	"github.com/codevaldcortex/rulecheck/internal/catalog"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 )
 
@@ -41,6 +42,9 @@ type Options struct {
 	Strict bool
 	// Limits bound the resources a fixture may ask for.
 	Limits Limits
+	// Catalog, when set, holds input series to the metric catalog (see
+	// catalog.go).
+	Catalog *catalog.Catalog
 	// NoPrune evaluates every rule at every step, even those no assertion
 	// depends on (see prune.go). Verdicts are the same either way.
 	NoPrune bool
