@@ -96,6 +96,10 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 		Logger:       nopLogger,
 		GroupLoader:  r.loader,
 		Parser:       r.parser(),
+		// The rule manager's own metrics are never read; sharing one set
+		// across test groups saves registering every group's label values
+		// again for each of them.
+		Metrics: r.ruleMetrics,
 	}
 	m := rules.NewManager(rp.mgrOpts)
 	// promtool gives groups without an interval the test group's interval; a

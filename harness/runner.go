@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/rules"
 	"github.com/prometheus/prometheus/storage"
 
 	"github.com/codevaldcortex/rulecheck/internal/catalog"
@@ -91,9 +92,10 @@ func (l Limits) withDefaults() Limits {
 // Runner runs fixtures. It loads each rule file once, however many fixtures
 // and test groups use it. A Runner is safe for concurrent use.
 type Runner struct {
-	opts   Options
-	loader *rulefile.Loader
-	p      parser.Parser
+	opts        Options
+	loader      *rulefile.Loader
+	p           parser.Parser
+	ruleMetrics *rules.Metrics
 }
 
 // NewRunner returns a Runner with the given options.
@@ -104,6 +106,8 @@ func NewRunner(opts Options) *Runner {
 		opts:   opts,
 		p:      p,
 		loader: &rulefile.Loader{Opts: rulefile.Options{IgnoreUnknownFields: opts.IgnoreUnknownFields, Parser: p}},
+		// Not registered anywhere: nothing reads the rule manager's metrics.
+		ruleMetrics: rules.NewGroupMetrics(nil),
 	}
 }
 
