@@ -21,13 +21,19 @@ vet:
 race:
 	$(GO) test -race ./...
 
-# The pre-merge gate: static checks, every test (fixtures included) and the
-# CLI run over fixtures/.
+# The pre-merge gate: static checks, every test (fixtures included), the
+# linter over the rules, dashboards and deployment, and the fixtures through
+# the CLI (held to the metric catalog of .rulecheck.yaml).
 check: vet test
+	$(GO) run ./cmd/rulecheck lint rules/ dashboards/ deploy/
 	$(GO) run ./cmd/rulecheck test
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Run every fuzz target for FUZZTIME each (see .ci/fuzz).
+fuzz:
+	GO=$(GO) FUZZTIME=$(FUZZTIME) .ci/fuzz
 
 # Compare rulecheck's verdicts with promtool's on every test file in DIR.
 compat:

@@ -5,6 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"regexp"
 	"strings"
@@ -13,6 +16,8 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/internal/catalog"
+	"github.com/codevaldcortex/rulecheck/internal/lint"
 	"github.com/codevaldcortex/rulecheck/internal/report"
 )
 
@@ -63,6 +68,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&diff, "diff", false, "accepted for promtool compatibility; failures always show expected and actual")
 	fs.BoolVar(&showTimeline, "timeline", false, "print the actual alert timeline of every test group")
 	fs.BoolVar(&verbose, "v", false, "print warnings about what promtool accepts silently")
+	catalogPath := fs.String("catalog", "auto", "metric catalog to hold input series to (a series production could not produce is refused); \"auto\" uses the catalog of ./.rulecheck.yaml if there is one, \"\" turns the check off")
 	fs.IntVar(&lim.MaxSamplesPerSeries, "max-samples-per-series", harness.DefaultLimits.MaxSamplesPerSeries, "largest number of samples one input series may expand to")
 	fs.IntVar(&lim.MaxSamplesPerTest, "max-samples-per-test", harness.DefaultLimits.MaxSamplesPerTest, "largest number of input samples in one test group")
 	fs.IntVar(&lim.MaxSeriesPerTest, "max-series-per-test", harness.DefaultLimits.MaxSeriesPerTest, "largest number of input series in one test group")
@@ -80,6 +86,17 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	_ = diff
+	// A negative limit would turn its guard off (0 already means the
+	// default); refuse it rather than let a fixture expand without bound.
+	for _, l := range []struct {
+		name string
+		v    int64
+	}{{"max-samples-per-series", int64(lim.MaxSamplesPerSeries)}, {"max-samples-per-test", int64(lim.MaxSamplesPerTest)}, {"max-series-per-test", int64(lim.MaxSeriesPerTest)}, {"max-steps", int64(lim.MaxSteps)}, {"max-query-samples", int64(lim.MaxQuerySamples)}, {"query-timeout", int64(timeout)}} {
+		if l.v < 0 {
+			fmt.Fprintf(stderr, "rulecheck: --%s: must not be negative\n", l.name)
+			return exitBadInput
+		}
+	}
 	lim.QueryTimeout = timeout
 	opts := harness.Options{IgnoreUnknownFields: ignoreUnknown, Strict: strict, Limits: lim}
 	for _, r := range runs {
@@ -90,6 +107,12 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		}
 		opts.Run = append(opts.Run, re)
 	}
+	cat, err := loadTestCatalog(*catalogPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "rulecheck: --catalog: %v\n", err)
+		return exitBadInput
+	}
+	opts.Catalog = cat
 	if err := applyFeatures(&opts, features); err != nil {
 		fmt.Fprintf(stderr, "rulecheck: %v\n", err)
 		return exitBadInput
@@ -200,4 +223,29 @@ func applyFeatures(opts *harness.Options, features []string) error {
 	}
 	opts.ParserOptions = po
 	return nil
+}
+
+// loadTestCatalog loads the catalog fixtures are held to: the named file,
+// or with "auto" the catalog of ./.rulecheck.yaml when it exists.
+func loadTestCatalog(path string) (*catalog.Catalog, error) {
+	switch path {
+	case "":
+		return nil, nil
+	case "auto":
+		cfg, err := lint.LoadConfig(lint.DefaultConfigFile)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if cfg.Catalog == "" {
+			return nil, nil
+		}
+		path = filepath.Join(filepath.Dir(cfg.Path), cfg.Catalog)
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+	}
+	return catalog.Load(path)
 }

@@ -41,7 +41,11 @@ func parseCRD(path string, content []byte, opts Options) (*File, error) {
 			// Prometheus keys groups by file and name; two resources in one
 			// file with the same group name would silently shadow each other.
 			if first, dup := seen[g.Name]; dup {
-				errs = append(errs, &Error{File: path, Pos: g.Pos, Msg: fmt.Sprintf("group %q is already defined at line %d of this file", g.Name, first.Line)})
+				msg := fmt.Sprintf("group %q is already defined at line %d of this file", g.Name, first.Line)
+				if first == g.Pos {
+					msg = fmt.Sprintf("group %q is defined twice in this file: a YAML alias repeats it", g.Name)
+				}
+				errs = append(errs, &Error{File: path, Pos: g.Pos, Msg: msg})
 				continue
 			}
 			seen[g.Name] = g.Pos
