@@ -37,6 +37,7 @@ func (rp *replay) runNative(res *TestResult) {
 	if !rp.r.opts.NoPrune {
 		rp.prune(end.Sub(rp.start))
 	}
+	rp.instantiate()
 
 	alertTests := slices.Clone(tg.AlertTests)
 	slices.SortStableFunc(alertTests, func(a, b AlertTest) int { return int(a.EvalTime - b.EvalTime) })

@@ -48,6 +48,7 @@ func (rp *replay) runPromtool(res *TestResult) {
 		rp.prune(maxEval)
 		rp.lean = true
 	}
+	rp.instantiate()
 
 	// Alert tests by eval_time, in time order.
 	byTime := map[time.Duration][]AlertTest{}

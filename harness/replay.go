@@ -33,8 +33,10 @@ type replay struct {
 	mgrOpts *rules.ManagerOptions
 	// maxQuerySamples is the engine's per-query sample limit.
 	maxQuerySamples int
-	// pruned is set when prune dropped rules.
+	// pruned is set when prune dropped rules; needed is the set it kept
+	// (nil: all).
 	pruned bool
+	needed map[rules.Rule]bool
 	// horizon is, per rule, the last time (relative to start) its
 	// evaluation can matter; nil when every rule runs to the end.
 	horizon map[rules.Rule]time.Duration
@@ -101,33 +103,61 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 		// again for each of them.
 		Metrics: r.ruleMetrics,
 	}
-	m := rules.NewManager(rp.mgrOpts)
 	// promtool gives groups without an interval the test group's interval; a
 	// server gives them the global evaluation interval.
 	defaultInterval := tg.Interval
 	if f.Native {
 		defaultInterval = f.EvaluationInterval
 	}
-	groupsMap, errs := m.LoadGroups(defaultInterval, tg.ExternalLabels, tg.ExternalURL, nil, r.opts.IgnoreUnknownFields, f.RuleFiles...)
-	if len(errs) > 0 {
-		return nil, joinErrors(errs)
-	}
-	rp.groups, err = r.orderGroups(f, groupsMap)
+	// The rules as loaded, shared by all test groups with the same rule
+	// files and default interval, and never evaluated: prune analyses them,
+	// instantiate makes the rules the replay evaluates.
+	rp.groups, err = r.prototypes(f, defaultInterval)
 	if err != nil {
 		return nil, err
-	}
-	for _, g := range rp.groups {
-		for _, rule := range g.Rules() {
-			if ar, ok := rule.(*rules.AlertingRule); ok {
-				// As promtool does: there is no earlier state to restore, and
-				// a restored rule writes ALERTS_FOR_STATE from the start.
-				ar.SetRestored(true)
-			}
-		}
 	}
 	rp.timeline = newRecorder(rp.start, rp.origin)
 	rp.origins = map[rules.Rule]rules.Rule{}
 	return rp, nil
+}
+
+// prototypes returns the rule groups of the fixture's rule files, loaded
+// by Prometheus's rule manager, in evaluation order. They are cached per
+// rule file list and default interval; callers must not evaluate them.
+func (r *Runner) prototypes(f *Fixture, defaultInterval time.Duration) ([]*rules.Group, error) {
+	key := fmt.Sprintf("%q %d", f.RuleFiles, defaultInterval)
+	r.protoMtx.Lock()
+	defer r.protoMtx.Unlock()
+	if p, ok := r.protos[key]; ok {
+		return p.groups, p.err
+	}
+	m := rules.NewManager(&rules.ManagerOptions{
+		Context:     context.Background(),
+		Logger:      nopLogger,
+		GroupLoader: r.loader,
+		Parser:      r.parser(),
+		Metrics:     r.ruleMetrics,
+		QueryFunc:   func(context.Context, string, time.Time) (promql.Vector, error) { return nil, nil },
+		NotifyFunc:  func(context.Context, string, ...*rules.Alert) {},
+	})
+	var groups []*rules.Group
+	groupsMap, errs := m.LoadGroups(defaultInterval, labels.EmptyLabels(), "", nil, r.opts.IgnoreUnknownFields, f.RuleFiles...)
+	var err error
+	if len(errs) > 0 {
+		err = joinErrors(errs)
+	} else {
+		groups, err = r.orderGroups(f, groupsMap)
+	}
+	if r.protos == nil {
+		r.protos = map[string]protoGroups{}
+	}
+	r.protos[key] = protoGroups{groups, err}
+	return groups, err
+}
+
+type protoGroups struct {
+	groups []*rules.Group
+	err    error
 }
 
 // Defaults of promtool's test engine and of a Prometheus server.

@@ -96,6 +96,9 @@ type Runner struct {
 	loader      *rulefile.Loader
 	p           parser.Parser
 	ruleMetrics *rules.Metrics
+
+	protoMtx sync.Mutex
+	protos   map[string]protoGroups
 }
 
 // NewRunner returns a Runner with the given options.
