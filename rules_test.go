@@ -1,6 +1,7 @@
 package rulecheck_test
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -28,4 +29,22 @@ func TestFixtures(t *testing.T) {
 			harness.RequirePass(t, runner.RunFile(path))
 		})
 	}
+}
+
+// TestFixtureFeedingHistogramByBareNameIsRejected shows the project's
+// catalog refusing a series production cannot produce, at its line.
+func TestFixtureFeedingHistogramByBareNameIsRejected(t *testing.T) {
+	cat, err := catalog.Load("rules/metrics.yaml")
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "bare.yaml")
+	rules, err := filepath.Abs("rules/pweza-core-alerts.yaml")
+	require.NoError(t, err)
+	fixture := "format: rulecheck/v1\nrule_files: [" + rules + "]\ntests:\n- name: bare histogram\n  interval: 15s\n  input_series:\n" +
+		"  - series: 'pweza_api_request_duration_seconds{job=\"pweza-core-manager\", method=\"GET\", endpoint=\"/api/v1/agents\"}'\n    values: 2x40\n  timeline: []\n"
+	require.NoError(t, os.WriteFile(path, []byte(fixture), 0o644))
+	res := harness.NewRunner(harness.Options{Catalog: cat}).RunFile(path)
+	require.Len(t, res.Tests, 1)
+	require.True(t, res.Tests[0].BadInput)
+	require.Contains(t, res.Tests[0].Failures[0].Message, path+":7:")
+	require.Contains(t, res.Tests[0].Failures[0].Message, "pweza_api_request_duration_seconds is a classic histogram")
 }

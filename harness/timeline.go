@@ -305,6 +305,16 @@ func sideBySide(exp []TimelineEntry, got []Episode) string {
 		width = max(width, len(l))
 	}
 	var b strings.Builder
+	if width > 60 {
+		// Too wide for two columns: one block under the other.
+		for _, block := range [][]string{left, right} {
+			b.WriteString(block[0] + ":\n")
+			for _, l := range block[1:] {
+				b.WriteString("  " + l + "\n")
+			}
+		}
+		return b.String()
+	}
 	for i := range max(len(left), len(right)) {
 		l, r := "", ""
 		if i < len(left) {
