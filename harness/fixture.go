@@ -19,6 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
+	"github.com/codevaldcortex/rulecheck/internal/yamlnode"
 	"github.com/codevaldcortex/rulecheck/internal/yamlsafe"
 )
 
@@ -327,7 +328,7 @@ func ParseFixture(path string, content []byte) (*Fixture, error) {
 	}
 	var root yaml.Node
 	_ = yaml.Unmarshal(content, &root) // positions only; a failure leaves them zero
-	doc := docMapping(&root)
+	doc := yamlnode.Mapping(&root)
 	if err := notRuleFile(path, content, doc); err != nil {
 		return nil, err
 	}
@@ -353,10 +354,10 @@ func ParseFixture(path string, content []byte) (*Fixture, error) {
 	if f.EvaluationInterval == 0 {
 		f.EvaluationInterval = time.Minute
 	}
-	if err := f.resolveRuleFiles(in.RuleFiles, seqLines(valueNode(doc, "rule_files"))); err != nil {
+	if err := f.resolveRuleFiles(in.RuleFiles, seqLines(yamlnode.Value(doc, "rule_files"))); err != nil {
 		return nil, err
 	}
-	testNodes := items(valueNode(doc, "tests"))
+	testNodes := yamlnode.Items(yamlnode.Value(doc, "tests"))
 	for i, tg := range in.Tests {
 		tn := at(testNodes, i)
 		t := &TestGroup{
@@ -379,11 +380,11 @@ func ParseFixture(path string, content []byte) (*Fixture, error) {
 		if t.Start.IsZero() {
 			t.Start = time.Unix(0, 0).UTC()
 		}
-		seriesNodes := items(valueNode(tn, "input_series"))
+		seriesNodes := yamlnode.Items(yamlnode.Value(tn, "input_series"))
 		for j, s := range tg.InputSeries {
 			t.InputSeries = append(t.InputSeries, InputSeries{Series: s.Series, Values: s.Values, Line: nodeLine(at(seriesNodes, j))})
 		}
-		alertNodes := items(valueNode(tn, "alert_rule_test"))
+		alertNodes := yamlnode.Items(yamlnode.Value(tn, "alert_rule_test"))
 		for j, a := range tg.AlertRuleTests {
 			test := AlertTest{EvalTime: time.Duration(a.EvalTime), Alertname: a.Alertname, Line: nodeLine(at(alertNodes, j)), HasExpAlerts: a.ExpAlerts != nil}
 			if a.ExpAlerts != nil {
@@ -393,7 +394,7 @@ func ParseFixture(path string, content []byte) (*Fixture, error) {
 			}
 			t.AlertTests = append(t.AlertTests, test)
 		}
-		exprNodes := items(valueNode(tn, "promql_expr_test"))
+		exprNodes := yamlnode.Items(yamlnode.Value(tn, "promql_expr_test"))
 		for j, e := range tg.PromqlExprTests {
 			et := ExprTest{Expr: e.Expr, EvalTime: time.Duration(e.EvalTime), Line: nodeLine(at(exprNodes, j))}
 			for _, s := range e.ExpSamples {
@@ -408,7 +409,7 @@ func ParseFixture(path string, content []byte) (*Fixture, error) {
 		}
 		if tg.Timeline != nil {
 			t.HasTimeline = true
-			tlNodes := items(valueNode(tn, "timeline"))
+			tlNodes := yamlnode.Items(yamlnode.Value(tn, "timeline"))
 			for j, e := range *tg.Timeline {
 				te := TimelineEntry{Alert: e.Alert, Labels: e.Labels, Annotations: e.Annotations, Line: nodeLine(at(tlNodes, j)),
 					Pending: dur(e.Pending), Firing: dur(e.Firing), Resolved: dur(e.Resolved)}
@@ -570,50 +571,16 @@ func (f *Fixture) resolveRuleFiles(patterns []string, lines []int) error {
 
 // Helpers over yaml.v3 nodes, used only to find lines.
 
-func docMapping(n *yaml.Node) *yaml.Node {
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	if n.Kind != yaml.MappingNode {
-		return nil
-	}
-	return n
-}
-
-func valueNode(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
-}
-
 func keyLine(m *yaml.Node, key string) int {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return 0
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i].Line
-		}
+	if k := yamlnode.Key(m, key); k != nil {
+		return k.Line
 	}
 	return 0
 }
 
-func items(n *yaml.Node) []*yaml.Node {
-	if n == nil || n.Kind != yaml.SequenceNode {
-		return nil
-	}
-	return n.Content
-}
-
 func seqLines(n *yaml.Node) []int {
 	var out []int
-	for _, c := range items(n) {
+	for _, c := range yamlnode.Items(n) {
 		out = append(out, c.Line)
 	}
 	return out

@@ -208,28 +208,8 @@ func listChecks(w io.Writer, all []*lint.Check) {
 			extra = ", needs a catalog"
 		}
 		fmt.Fprintf(w, "%s (%s%s)\n", c.ID, c.Severity, extra)
-		for _, l := range wrapText(strings.Join(strings.Fields(c.Doc), " "), 76) {
+		for _, l := range lint.WrapText(c.Doc, 76) {
 			fmt.Fprintf(w, "    %s\n", l)
 		}
 	}
-}
-
-// wrapText breaks text into lines of at most width characters.
-func wrapText(text string, width int) []string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(text) {
-		if line != "" && len(line)+1+len(word) > width {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
 }

@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
+	"github.com/codevaldcortex/rulecheck/internal/yamlnode"
 	"github.com/codevaldcortex/rulecheck/internal/yamlsafe"
 )
 
@@ -246,13 +247,13 @@ var operatorKinds = map[string]bool{
 }
 
 func classifyDoc(doc *yaml.Node) docKind {
-	m := mapping(doc)
+	m := yamlnode.Mapping(doc)
 	if m == nil {
 		return docOther
 	}
-	kind, api := lookup(m, "kind"), lookup(m, "apiVersion")
+	kind, api := yamlnode.Value(m, "kind"), yamlnode.Value(m, "apiVersion")
 	if kind == nil && api == nil {
-		if lookup(m, "groups") != nil {
+		if yamlnode.Value(m, "groups") != nil {
 			return docPlain
 		}
 		return docOther
@@ -264,9 +265,9 @@ func classifyDoc(doc *yaml.Node) docKind {
 		case "Prometheus":
 			return docPrometheus
 		case "List":
-			if items := lookup(m, "items"); items != nil {
+			if items := yamlnode.Value(m, "items"); items != nil {
 				for _, it := range items.Content {
-					if k := lookup(it, "kind"); k != nil && k.Value == "PrometheusRule" {
+					if k := yamlnode.Value(it, "kind"); k != nil && k.Value == "PrometheusRule" {
 						return docRule
 					}
 				}
@@ -280,7 +281,7 @@ func classifyDoc(doc *yaml.Node) docKind {
 	if api != nil && strings.HasPrefix(api.Value, "monitoring.coreos.com/") {
 		return docRule // a PrometheusRule with a broken kind
 	}
-	if spec := lookup(m, "spec"); spec != nil && lookup(spec, "groups") != nil {
+	if spec := yamlnode.Value(m, "spec"); spec != nil && yamlnode.Value(spec, "groups") != nil {
 		return docRule
 	}
 	return docOther
@@ -559,9 +560,9 @@ func (f *File) repeatedGroupPos(msg string) Pos {
 		if n.Kind != yaml.MappingNode {
 			continue
 		}
-		if g := lookup(n, "groups"); g != nil && g.Kind == yaml.SequenceNode {
+		if g := yamlnode.Value(n, "groups"); g != nil && g.Kind == yaml.SequenceNode {
 			for _, it := range g.Content {
-				if nn := lookup(it, "name"); nn != nil && nn.Value == name {
+				if nn := yamlnode.Value(it, "name"); nn != nil && nn.Value == name {
 					found = append(found, nodePos(nn))
 				}
 			}
@@ -614,40 +615,6 @@ func indexNodes(n *yaml.Node, idx map[Pos]*yaml.Node) {
 	}
 }
 
-func mapping(n *yaml.Node) *yaml.Node {
-	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	return n
-}
-
-func lookup(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
-}
-
-func lookupKey(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i]
-		}
-	}
-	return nil
-}
-
 func nodePos(n *yaml.Node) Pos {
 	if n == nil {
 		return Pos{}
@@ -656,41 +623,41 @@ func nodePos(n *yaml.Node) Pos {
 }
 
 func (f *File) loadResources(doc *yaml.Node) {
-	m := mapping(doc)
+	m := yamlnode.Mapping(doc)
 	objs := []*yaml.Node{m}
-	if k := lookup(m, "kind"); k != nil && (k.Value == "List" || k.Value == "PrometheusRuleList") {
+	if k := yamlnode.Value(m, "kind"); k != nil && (k.Value == "List" || k.Value == "PrometheusRuleList") {
 		objs = nil
-		if items := lookup(m, "items"); items != nil {
+		if items := yamlnode.Value(m, "items"); items != nil {
 			objs = items.Content
 		}
 	}
 	for _, o := range objs {
-		meta := lookup(o, "metadata")
-		r := &Resource{Pos: nodePos(o), MetaPos: nodePos(lookupKey(o, "metadata")), Labels: map[string]string{}}
+		meta := yamlnode.Value(o, "metadata")
+		r := &Resource{Pos: nodePos(o), MetaPos: nodePos(yamlnode.Key(o, "metadata")), Labels: map[string]string{}}
 		if meta == nil {
 			r.MetaPos = r.Pos
 		}
-		if n := lookup(meta, "name"); n != nil {
+		if n := yamlnode.Value(meta, "name"); n != nil {
 			r.Name = n.Value
 		}
-		if n := lookup(meta, "namespace"); n != nil {
+		if n := yamlnode.Value(meta, "namespace"); n != nil {
 			r.Namespace = n.Value
 		}
-		if ls := lookup(meta, "labels"); ls != nil && ls.Kind == yaml.MappingNode {
+		if ls := yamlnode.Value(meta, "labels"); ls != nil && ls.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(ls.Content); i += 2 {
 				r.Labels[ls.Content[i].Value] = ls.Content[i+1].Value
 			}
 		}
-		spec := lookup(o, "spec")
-		if groups := lookup(spec, "groups"); spec != nil && (groups == nil || (groups.Kind == yaml.SequenceNode && len(groups.Content) == 0)) {
-			r.noGroups = nodePos(lookupKey(o, "spec"))
+		spec := yamlnode.Value(o, "spec")
+		if groups := yamlnode.Value(spec, "groups"); spec != nil && (groups == nil || (groups.Kind == yaml.SequenceNode && len(groups.Content) == 0)) {
+			r.noGroups = nodePos(yamlnode.Key(o, "spec"))
 		}
 		f.Resources = append(f.Resources, r)
 	}
 }
 
 func (f *File) loadPrometheus(doc *yaml.Node) {
-	m := mapping(doc)
+	m := yamlnode.Mapping(doc)
 	var generic any
 	if err := m.Decode(&generic); err != nil {
 		f.LoadErrors = append(f.LoadErrors, &LoadError{Category: CatCRD, Pos: nodePos(m), Msg: err.Error()})
@@ -733,13 +700,13 @@ func (f *File) build(rf *rulefile.File, opts LoadOptions) {
 			if rule.IsAlert {
 				key = "alert"
 			}
-			rule.NamePos = nodePos(lookupKey(node, key))
+			rule.NamePos = nodePos(yamlnode.Key(node, key))
 			if rule.NamePos.Line == 0 {
 				rule.NamePos = rule.Pos
 			}
-			rule.ForPos = nodePos(lookup(node, "for"))
-			rule.Labels = templates(f.Src, lookup(node, "labels"))
-			rule.Annotations = templates(f.Src, lookup(node, "annotations"))
+			rule.ForPos = nodePos(yamlnode.Value(node, "for"))
+			rule.Labels = templates(f.Src, yamlnode.Value(node, "labels"))
+			rule.Annotations = templates(f.Src, yamlnode.Value(node, "annotations"))
 			exprPos := rule.Pos
 			if j < len(g.ExprPos) {
 				exprPos = g.ExprPos[j]

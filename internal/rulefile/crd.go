@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/codevaldcortex/rulecheck/internal/yamlnode"
 )
 
 var crdAPIVersion = monitoringv1.SchemeGroupVersion.String()
@@ -53,14 +55,14 @@ func parseCRD(path string, content []byte, opts Options) (*File, error) {
 		}
 	}
 	for _, doc := range docs {
-		obj := mappingOf(doc)
+		obj := yamlnode.Mapping(doc)
 		if obj == nil {
-			errs = append(errs, &Error{File: path, Pos: nodePos(docContent(doc)), Msg: "expected a Kubernetes object (a mapping with apiVersion and kind)"})
+			errs = append(errs, &Error{File: path, Pos: nodePos(yamlnode.Content(doc)), Msg: "expected a Kubernetes object (a mapping with apiVersion and kind)"})
 			continue
 		}
-		kind := lookup(obj, "kind")
+		kind := yamlnode.Value(obj, "kind")
 		if kind != nil && (kind.Value == "List" || kind.Value == "PrometheusRuleList") {
-			items := lookup(obj, "items")
+			items := yamlnode.Value(obj, "items")
 			if items == nil || items.Kind != yaml.SequenceNode {
 				errs = append(errs, &Error{File: path, Pos: nodePos(obj), Msg: kind.Value + " without an items list"})
 				continue
@@ -94,7 +96,7 @@ func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
 	if obj.Kind != yaml.MappingNode {
 		return nil, &Error{File: path, Pos: at, Msg: "expected a PrometheusRule object"}
 	}
-	api, kind := lookup(obj, "apiVersion"), lookup(obj, "kind")
+	api, kind := yamlnode.Value(obj, "apiVersion"), yamlnode.Value(obj, "kind")
 	switch {
 	case kind == nil:
 		return nil, &Error{File: path, Pos: at, Msg: "missing kind: expected kind: PrometheusRule"}
@@ -124,7 +126,7 @@ func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
 	if err := json.Unmarshal(js, &pr); err != nil {
 		return nil, &Error{File: path, Pos: at, Msg: "invalid PrometheusRule: " + strings.TrimPrefix(err.Error(), "json: ")}
 	}
-	meta := lookup(obj, "metadata")
+	meta := yamlnode.Value(obj, "metadata")
 	if pr.Name == "" {
 		return nil, &Error{File: path, Pos: valuePosOr(meta, obj), Msg: "PrometheusRule without metadata.name"}
 	}
@@ -132,7 +134,7 @@ func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
 	if pr.Namespace != "" {
 		resource = pr.Namespace + "/" + pr.Name
 	}
-	spec := lookup(obj, "spec")
+	spec := yamlnode.Value(obj, "spec")
 	if spec == nil || spec.Kind != yaml.MappingNode {
 		return nil, &Error{File: path, Pos: at, Msg: fmt.Sprintf("PrometheusRule %s has no spec", resource)}
 	}
@@ -145,7 +147,7 @@ func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
 		return nil, positioned(path, err, nodePos(spec))
 	}
 	var errs Errors
-	groupsNode := lookup(spec, "groups")
+	groupsNode := yamlnode.Value(spec, "groups")
 	seen := map[string]bool{}
 	out := make([]Group, 0, len(rgs.Groups))
 	for i, g := range rgs.Groups {
@@ -153,7 +155,7 @@ func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
 			break
 		}
 		gn := nodes.Groups[i]
-		groupNode := item(groupsNode, i)
+		groupNode := yamlnode.Item(groupsNode, i)
 		gpos := nodePos(groupNode)
 		if groupNode == nil {
 			gpos = nodePos(spec)
@@ -177,18 +179,18 @@ func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
 		if gn.Name.Line == 0 {
 			grp.Pos = gpos
 		}
-		rulesNode := lookup(groupNode, "rules")
+		rulesNode := yamlnode.Value(groupNode, "rules")
 		for j, r := range g.Rules {
 			if j >= len(gn.Rules) {
 				break
 			}
-			ruleNode := item(rulesNode, j)
+			ruleNode := yamlnode.Item(rulesNode, j)
 			rpos := nodePos(ruleNode)
 			if ruleNode == nil {
 				rpos = gpos
 			}
 			grp.RulePos = append(grp.RulePos, rpos)
-			grp.ExprPos = append(grp.ExprPos, valuePosOr(lookup(ruleNode, "expr"), ruleNode))
+			grp.ExprPos = append(grp.ExprPos, valuePosOr(yamlnode.Value(ruleNode, "expr"), ruleNode))
 			if ruleNode == nil {
 				grp.ExprPos[len(grp.ExprPos)-1] = rpos
 			}

@@ -25,6 +25,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/codevaldcortex/rulecheck/internal/yamlnode"
 	"github.com/codevaldcortex/rulecheck/internal/yamlsafe"
 )
 
@@ -197,8 +198,8 @@ func IsCRD(content []byte) bool {
 	if err := yaml.NewDecoder(bytes.NewReader(content)).Decode(&doc); err != nil {
 		return false
 	}
-	m := mappingOf(&doc)
-	return m != nil && (lookup(m, "apiVersion") != nil || lookup(m, "kind") != nil)
+	m := yamlnode.Mapping(&doc)
+	return m != nil && (yamlnode.Value(m, "apiVersion") != nil || yamlnode.Value(m, "kind") != nil)
 }
 
 var nopLogger = slog.New(slog.DiscardHandler)
@@ -247,8 +248,8 @@ func parsePlain(path string, content []byte, opts Options) (*File, error) {
 	if err := yaml.Unmarshal(content, &root); err != nil {
 		return nil, positioned(path, err, Pos{})
 	}
-	if m := mappingOf(&root); m == nil {
-		return nil, &Error{File: path, Pos: nodePos(docContent(&root)), Msg: "expected a mapping with a \"groups\" key"}
+	if m := yamlnode.Mapping(&root); m == nil {
+		return nil, &Error{File: path, Pos: nodePos(yamlnode.Content(&root)), Msg: "expected a mapping with a \"groups\" key"}
 	}
 	rgs, errs := rulefmt.Parse(content, opts.IgnoreUnknownFields, opts.scheme(), opts.parser(), nopLogger)
 	var nodes nodeGroups
@@ -306,59 +307,10 @@ func nodePos(n *yaml.Node) Pos {
 
 // valuePos is the position of the value of key in mapping n, or of n.
 func valuePos(n *yaml.Node, key string) Pos {
-	if v := lookup(n, key); v != nil {
+	if v := yamlnode.Value(n, key); v != nil {
 		return nodePos(v)
 	}
 	return nodePos(n)
-}
-
-func docContent(n *yaml.Node) *yaml.Node {
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		return n.Content[0]
-	}
-	return n
-}
-
-func mappingOf(n *yaml.Node) *yaml.Node {
-	n = docContent(n)
-	if n.Kind != yaml.MappingNode {
-		return nil
-	}
-	return n
-}
-
-// lookup returns the value node of key in a mapping node, following
-// aliases.
-func lookup(m *yaml.Node, key string) *yaml.Node {
-	m = deref(m)
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return deref(m.Content[i+1])
-		}
-	}
-	return nil
-}
-
-// deref follows an alias node to the node it names.
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-// item returns the i-th element of a sequence node, following aliases, or
-// nil when there is none (the node is not a sequence, or a merge key made
-// the decoded value longer than the written one).
-func item(seq *yaml.Node, i int) *yaml.Node {
-	seq = deref(seq)
-	if seq == nil || seq.Kind != yaml.SequenceNode || i >= len(seq.Content) {
-		return nil
-	}
-	return deref(seq.Content[i])
 }
 
 // splitDocuments decodes every YAML document of a file.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/codevaldcortex/rulecheck/internal/lint"
 )
 
 const docsIntro = `# rulecheck lint
@@ -130,7 +132,7 @@ func WriteDocs(w io.Writer) error {
 			b.WriteString(" · needs a catalog")
 		}
 		b.WriteString("\n\n")
-		b.WriteString(wrap(strings.Join(strings.Fields(c.Doc), " "), 78))
+		b.WriteString(strings.Join(lint.WrapText(c.Doc, 78), "\n"))
 		b.WriteString("\n")
 		if c.Example != "" {
 			lang := "yaml"
@@ -146,23 +148,4 @@ func WriteDocs(w io.Writer) error {
 
 func anchor(id string) string {
 	return strings.NewReplacer("/", "", " ", "-").Replace(strings.ToLower(id))
-}
-
-func wrap(text string, width int) string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(text) {
-		if line != "" && len(line)+1+len(word) > width {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, "\n")
 }

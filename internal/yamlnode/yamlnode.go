@@ -1,0 +1,79 @@
+// Package yamlnode reads yaml.v3 node trees, which keep the line and column
+// of everything written: documents, mappings, their keys and values, and
+// sequence items. Aliases are followed wherever a node is returned.
+package yamlnode
+
+import "go.yaml.in/yaml/v3"
+
+// Deref follows an alias node to the node it names.
+func Deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < 100; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// Content returns a document node's content, or n itself.
+func Content(n *yaml.Node) *yaml.Node {
+	if n != nil && n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		return n.Content[0]
+	}
+	return n
+}
+
+// Mapping returns the mapping a document (or node) holds, or nil.
+func Mapping(n *yaml.Node) *yaml.Node {
+	n = Deref(Content(n))
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	return n
+}
+
+// Key returns the key node of key in mapping m, or nil.
+func Key(m *yaml.Node, key string) *yaml.Node {
+	m = Deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i]
+		}
+	}
+	return nil
+}
+
+// Value returns the value node of key in mapping m, or nil.
+func Value(m *yaml.Node, key string) *yaml.Node {
+	m = Deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return Deref(m.Content[i+1])
+		}
+	}
+	return nil
+}
+
+// Item returns the i-th element of a sequence node, or nil when there is
+// none (the node is not a sequence, or a merge key made the decoded value
+// longer than the written one).
+func Item(seq *yaml.Node, i int) *yaml.Node {
+	seq = Deref(seq)
+	if seq == nil || seq.Kind != yaml.SequenceNode || i < 0 || i >= len(seq.Content) {
+		return nil
+	}
+	return Deref(seq.Content[i])
+}
+
+// Items returns the elements of a sequence node, or nil.
+func Items(seq *yaml.Node) []*yaml.Node {
+	seq = Deref(seq)
+	if seq == nil || seq.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return seq.Content
+}
