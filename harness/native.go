@@ -53,6 +53,7 @@ func (rp *replay) runNative(res *TestResult) {
 		}
 	}
 
+	began := time.Now()
 	next := make([]time.Time, len(rp.groups))
 	for i := range next {
 		next[i] = rp.start
@@ -66,6 +67,9 @@ func (rp *replay) runNative(res *TestResult) {
 		}
 		if t.After(end) {
 			break
+		}
+		if rp.overTime(res, began, t) {
+			return
 		}
 		checkUpTo(t)
 		if err := rp.appendTill(t); err != nil {

@@ -62,7 +62,11 @@ func (rp *replay) runPromtool(res *TestResult) {
 	slices.Sort(times)
 
 	curr := 0
+	began := time.Now()
 	for ts := mint; !ts.After(maxt); ts = ts.Add(evalInterval) {
+		if rp.overTime(res, began, ts) {
+			return
+		}
 		rp.dropExpired(ts)
 		if rp.lean {
 			rp.setFullAnnotations(alertsCheckedAfter(times, byTime, ts.Sub(mint), ts.Add(evalInterval).Sub(mint)))

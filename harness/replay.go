@@ -217,6 +217,18 @@ func (rp *replay) appendTill(ts time.Time) error {
 	return app.Commit()
 }
 
+// overTime reports, with a failure, whether the replay has run longer than
+// Limits.TestTimeout.
+func (rp *replay) overTime(res *TestResult, began time.Time, at time.Time) bool {
+	lim := rp.r.opts.Limits.TestTimeout
+	if lim <= 0 || time.Since(began) <= lim {
+		return false
+	}
+	res.BadInput = true
+	res.fail(rp.tg.Line, fmt.Sprintf("test %q ran longer than the limit of %s (--test-timeout) and was stopped before the evaluation at %s", rp.tg.Name, lim, fmtDur(at.Sub(rp.start))))
+	return true
+}
+
 // evalGroup evaluates one rule group at ts and records alert state changes.
 // It returns the rule errors of that evaluation.
 func (rp *replay) evalGroup(ctx context.Context, g *rules.Group, ts time.Time) []error {

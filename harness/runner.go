@@ -63,6 +63,11 @@ type Limits struct {
 	// fixtures).
 	MaxQuerySamples int
 	QueryTimeout    time.Duration
+	// TestTimeout bounds the wall time of one test group's replay; zero
+	// means no bound. It is the last guard against a fixture that stays
+	// within every other limit yet needs hours (a 1ms interval over a long
+	// series, say); the replay stops between two evaluations.
+	TestTimeout time.Duration
 }
 
 // DefaultLimits are the limits used when Options.Limits leaves one zero.

@@ -75,6 +75,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&lim.MaxSteps, "max-steps", harness.DefaultLimits.MaxSteps, "largest number of rule group evaluations in one test group")
 	fs.IntVar(&lim.MaxQuerySamples, "max-query-samples", 0, "largest number of samples one PromQL query may load (default: promtool's 10000 for promtool files, 50000000 for rulecheck fixtures)")
 	fs.DurationVar(&timeout, "query-timeout", 100*time.Second, "timeout of one PromQL query")
+	fs.DurationVar(&lim.TestTimeout, "test-timeout", 10*time.Minute, "wall time after which one test group's replay is stopped (0: no limit)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, testUsage)
 		fs.PrintDefaults()
@@ -91,7 +92,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	for _, l := range []struct {
 		name string
 		v    int64
-	}{{"max-samples-per-series", int64(lim.MaxSamplesPerSeries)}, {"max-samples-per-test", int64(lim.MaxSamplesPerTest)}, {"max-series-per-test", int64(lim.MaxSeriesPerTest)}, {"max-steps", int64(lim.MaxSteps)}, {"max-query-samples", int64(lim.MaxQuerySamples)}, {"query-timeout", int64(timeout)}} {
+	}{{"max-samples-per-series", int64(lim.MaxSamplesPerSeries)}, {"max-samples-per-test", int64(lim.MaxSamplesPerTest)}, {"max-series-per-test", int64(lim.MaxSeriesPerTest)}, {"max-steps", int64(lim.MaxSteps)}, {"max-query-samples", int64(lim.MaxQuerySamples)}, {"query-timeout", int64(timeout)}, {"test-timeout", int64(lim.TestTimeout)}} {
 		if l.v < 0 {
 			fmt.Fprintf(stderr, "rulecheck: --%s: must not be negative\n", l.name)
 			return exitBadInput
