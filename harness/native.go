@@ -30,6 +30,7 @@ func (rp *replay) runNative(res *TestResult) {
 	for _, a := range tg.AlertTests {
 		if a.Alertname == "" {
 			res.fail(a.Line, fmt.Sprintf("an item under alert_rule_test misses required attribute alertname at eval_time %v", fmtDur(a.EvalTime)))
+			res.BadInput = true
 			return
 		}
 	}

@@ -40,6 +40,7 @@ func (rp *replay) runPromtool(res *TestResult) {
 				msg += fmt.Sprintf(" (in TestGroup %s)", tg.Name)
 			}
 			res.fail(tg.AlertTests[i].Line, msg)
+			res.BadInput = true
 			return
 		}
 	}

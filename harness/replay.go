@@ -63,6 +63,12 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 			return nil, joinErrors(msgs)
 		}
 	}
+	if r.opts.Strict && len(warnings) > 0 {
+		res.BadInput = true
+		for _, w := range warnings {
+			res.fail(tg.Line, "strict: "+w)
+		}
+	}
 	res.Warnings = append(res.Warnings, warnings...)
 	rp := &replay{r: r, f: f, tg: tg, store: memstore.New(), series: series, start: tg.Start}
 

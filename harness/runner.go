@@ -300,6 +300,9 @@ func (r *Runner) runTestGroup(f *Fixture, tg *TestGroup) *TestResult {
 		return res
 	}
 	defer rp.close()
+	if res.BadInput {
+		return res
+	}
 	if f.Native {
 		rp.runNative(res)
 	} else {

@@ -244,6 +244,11 @@ func unknownFields(path string, n *yaml.Node, t reflect.Type, where string) Erro
 		fields := jsonFields(t)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
+			if k.Tag == "!!merge" {
+				// "<<: *anchor" merges a mapping in; its keys are checked
+				// where the anchor is written.
+				continue
+			}
 			ft, ok := fields[k.Value]
 			if !ok {
 				errs = append(errs, &Error{File: path, Pos: nodePos(k), Msg: fmt.Sprintf("unknown field %q%s", k.Value, inWhere(where))})

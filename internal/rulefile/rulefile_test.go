@@ -148,3 +148,26 @@ func TestPlainFilePositions(t *testing.T) {
 	assert.Equal(t, rulefile.Pos{Line: 6, Column: 11}, g.ExprPos[0])
 	assert.Equal(t, "30s", g.Interval.String())
 }
+
+// TestCRDMergeKey accepts a merge key in a PrometheusRule: its keys are the
+// anchor's, checked where the anchor is written.
+func TestCRDMergeKey(t *testing.T) {
+	f, err := rulefile.Load(write(t, "r.yaml", `apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: x}
+spec:
+  groups:
+  - name: g
+    rules:
+    - &base
+      alert: A
+      expr: up == 0
+      labels: {severity: page}
+    - <<: *base
+      alert: B
+`), rulefile.Options{})
+	require.NoError(t, err)
+	require.Len(t, f.Groups[0].Rules, 2)
+	assert.Equal(t, "B", f.Groups[0].Rules[1].Alert)
+	assert.Equal(t, "up == 0", f.Groups[0].Rules[1].Expr)
+}
