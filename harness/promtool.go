@@ -231,8 +231,13 @@ func (rp *replay) checkAlerts(res *TestResult, tests []AlertTest) {
 			if !strings.HasPrefix(rp.tg.Name, "unnamed#") {
 				fmt.Fprintf(&b, "    name: %s,\n", rp.tg.Name)
 			}
-			fmt.Fprintf(&b, "    alertname: %s, time: %s, \n        exp:%v, \n        got:%v",
-				tc.Alertname, fmtDur(tc.EvalTime), indentLines(expAlerts.String(), "            "), indentLines(gotAlerts.String(), "            "))
+			if rp.r.opts.Diff {
+				fmt.Fprintf(&b, "    alertname: %s, time: %s, \n        diff (- expected, + got):\n%s",
+					tc.Alertname, fmtDur(tc.EvalTime), indentAll(lineDiff(expAlerts.lines(), gotAlerts.lines()), "            "))
+			} else {
+				fmt.Fprintf(&b, "    alertname: %s, time: %s, \n        exp:%v, \n        got:%v",
+					tc.Alertname, fmtDur(tc.EvalTime), indentLines(expAlerts.String(), "            "), indentLines(gotAlerts.String(), "            "))
+			}
 			if hist := rp.timeline.history(tc.Alertname, rp.start.Add(tc.EvalTime)); hist != "" {
 				b.WriteString("\n        alert state up to eval_time:\n" + indentAll(hist, "            "))
 			}
@@ -291,6 +296,9 @@ Outer:
 		sort.Slice(gotSamples, func(i, j int) bool { return labels.Compare(gotSamples[i].Labels, gotSamples[j].Labels) <= 0 })
 		if !cmp.Equal(expSamples, gotSamples, cmp.Comparer(labels.Equal), rp.floatCompare()) {
 			msg := fmt.Sprintf("    expr: %q, time: %s,\n        exp: %v\n        got: %v", tc.Expr, fmtDur(tc.EvalTime), parsedSamplesString(expSamples), parsedSamplesString(gotSamples))
+			if rp.r.opts.Diff {
+				msg = fmt.Sprintf("    expr: %q, time: %s,\n        diff (- expected, + got):\n%s", tc.Expr, fmtDur(tc.EvalTime), indentAll(lineDiff(samplesLines(expSamples), samplesLines(gotSamples)), "            "))
+			}
 			if slices.ContainsFunc(expSamples, func(s parsedSample) bool { return s.Histogram == "" && math.IsNaN(s.Value) }) {
 				msg += "\n        note: an expected NaN never matches, as in promtool (NaN is not equal to itself); test for NaN with (EXPR) != bool (EXPR), which is 1 for NaN"
 			}

@@ -41,6 +41,9 @@ type Options struct {
 	// matches nothing, an alert test that cannot fail, ambiguous group
 	// order, input series that promtool drops or replaces.
 	Strict bool
+	// Diff prints a failed comparison as a line diff of expected and actual
+	// alerts or samples, like promtool's --diff, instead of both lists.
+	Diff bool
 	// Limits bound the resources a fixture may ask for.
 	Limits Limits
 	// Catalog, when set, holds input series to the metric catalog (see

@@ -65,7 +65,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&ignoreUnknown, "ignore-unknown-fields", false, "accept unknown fields in rule files")
 	fs.BoolVar(&strict, "strict", false, "fail where promtool silently passes: unknown alertname, rule_files matching nothing, tests that cannot fail, random group order, dropped input series")
 	fs.BoolVar(&debug, "debug", false, "print each test group's alert timeline and evaluation counts")
-	fs.BoolVar(&diff, "diff", false, "accepted for promtool compatibility; failures always show expected and actual")
+	fs.BoolVar(&diff, "diff", false, "print a failed alert or PromQL comparison as a diff of expected and actual (- expected, + got)")
 	fs.BoolVar(&showTimeline, "timeline", false, "print the actual alert timeline of every test group")
 	fs.BoolVar(&verbose, "v", false, "print warnings about what promtool accepts silently")
 	catalogPath := fs.String("catalog", "auto", "metric catalog to hold input series to (a series production could not produce is refused); \"auto\" uses the catalog of ./.rulecheck.yaml if there is one, \"\" turns the check off")
@@ -86,7 +86,6 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		}
 		return exitBadInput
 	}
-	_ = diff
 	// A negative limit would turn its guard off (0 already means the
 	// default); refuse it rather than let a fixture expand without bound.
 	for _, l := range []struct {
@@ -99,7 +98,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	lim.QueryTimeout = timeout
-	opts := harness.Options{IgnoreUnknownFields: ignoreUnknown, Strict: strict, Limits: lim}
+	opts := harness.Options{IgnoreUnknownFields: ignoreUnknown, Strict: strict, Diff: diff, Limits: lim}
 	for _, r := range runs {
 		re, err := regexp.Compile(r)
 		if err != nil {
