@@ -195,7 +195,8 @@ func (rp *replay) hasCrossGroupDependency() bool {
 	}
 	for _, g := range rp.groups {
 		for _, r := range g.Rules() {
-			for _, name := range metricNames(r.Query()) {
+			names, _ := selectorNames(r.Query())
+			for _, name := range names {
 				if w, ok := writer[name]; ok && w != g {
 					return true
 				}

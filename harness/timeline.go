@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
-	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/rules"
 )
 
@@ -330,23 +329,4 @@ func sideBySide(exp []TimelineEntry, got []Episode) string {
 		fmt.Fprintf(&b, "%-*s %s %s\n", width, l, mark, r)
 	}
 	return b.String()
-}
-
-// metricNames returns the metric names an expression selects by name.
-func metricNames(expr parser.Expr) []string {
-	var out []string
-	parser.Inspect(expr, func(n parser.Node, _ []parser.Node) error {
-		if vs, ok := n.(*parser.VectorSelector); ok {
-			if vs.Name != "" {
-				out = append(out, vs.Name)
-			}
-			for _, m := range vs.LabelMatchers {
-				if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
-					out = append(out, m.Value)
-				}
-			}
-		}
-		return nil
-	})
-	return out
 }
