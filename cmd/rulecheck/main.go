@@ -18,7 +18,7 @@ Usage:
   rulecheck test [flags] [FILE or DIR ...]   run test files (default: fixtures/)
   rulecheck lint [flags] [FILE or DIR ...]   lint rules and dashboards (default: rules/)
   rulecheck catalog [flags] SOURCE ...       build or check a metric catalog
-  rulecheck compat --promtool PATH [DIR]    compare verdicts with promtool
+  rulecheck compat --promtool PATH [DIR]     compare verdicts with promtool
   rulecheck help                             show this help
 
 "rulecheck test" runs promtool rule test files unchanged, with promtool's
@@ -30,7 +30,7 @@ or PrometheusRule resources.
 Exit status: 0 when every test passes, 1 when a test fails, 2 on bad input
 (unreadable or malformed files) or bad usage.
 
-Run "rulecheck test -h" for the test command's flags.
+Run "rulecheck COMMAND -h" for a command's flags.
 `
 
 func main() {
