@@ -1,7 +1,7 @@
 // Command benchgen writes the benchmark suite: promtool-format rule and test
 // files shaped like real suites.
 //
-//	go run ./internal/benchgen -scale 1 -out /tmp/suite
+//	go run ./internal/benchgen -scale 1 -out benchsuite
 package main
 
 import (
