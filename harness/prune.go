@@ -7,6 +7,8 @@ import (
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/rules"
+
+	"github.com/codevaldcortex/rulecheck/internal/selector"
 )
 
 // Pruning: a test group's assertions usually depend on a small part of the
@@ -358,7 +360,7 @@ func selectorNames(e parser.Expr) (names []string, ok bool) {
 		if !isVS {
 			return nil
 		}
-		name := metricNameOf(vs)
+		name := selector.MetricName(vs)
 		if name == "" {
 			ok = false
 		}
@@ -366,18 +368,6 @@ func selectorNames(e parser.Expr) (names []string, ok bool) {
 		return nil
 	})
 	return names, ok
-}
-
-func metricNameOf(vs *parser.VectorSelector) string {
-	if vs.Name != "" {
-		return vs.Name
-	}
-	for _, m := range vs.LabelMatchers {
-		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
-			return m.Value
-		}
-	}
-	return ""
 }
 
 // usesTemplateQuery reports whether an alert's templates may run queries.
@@ -437,7 +427,7 @@ func structurallySafe(e parser.Expr) bool {
 	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
 		switch n := n.(type) {
 		case *parser.VectorSelector:
-			if metricNameOf(n) == "" {
+			if selector.MetricName(n) == "" {
 				safe = false
 			}
 		case *parser.BinaryExpr:
@@ -468,7 +458,7 @@ func structurallySafe(e parser.Expr) bool {
 // them back adds no new label sets: the bound is at most twice the bound
 // without the loop. Longer cycles are not bounded.
 func (pi *pruneInfo) selectorBound(vs *parser.VectorSelector) int {
-	name := metricNameOf(vs)
+	name := selector.MetricName(vs)
 	if name == "" {
 		return unbounded
 	}
@@ -682,7 +672,7 @@ func (pi *pruneInfo) exprKeys(e parser.Expr) (map[string]bool, bool) {
 	case *parser.MatrixSelector:
 		return pi.exprKeys(e.VectorSelector)
 	case *parser.VectorSelector:
-		name := metricNameOf(e)
+		name := selector.MetricName(e)
 		if name == "" {
 			return nil, false
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/internal/catalog"
+	"github.com/codevaldcortex/rulecheck/internal/selector"
 )
 
 // LabelSet is what an expression's result series can carry: the label
@@ -87,20 +88,6 @@ func (s LabelSet) keep(names ...string) LabelSet {
 	return c
 }
 
-// MetricName returns the metric name a selector selects: its name, or the
-// value of an equality matcher on __name__.
-func MetricName(vs *parser.VectorSelector) string {
-	if vs.Name != "" {
-		return vs.Name
-	}
-	for _, m := range vs.LabelMatchers {
-		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
-			return m.Value
-		}
-	}
-	return ""
-}
-
 // Selector is what a vector selector selects, as far as the catalog and
 // the linted recording rules tell.
 type Selector struct {
@@ -118,7 +105,7 @@ type Selector struct {
 
 // Selector resolves a vector selector.
 func (p *Project) Selector(vs *parser.VectorSelector) Selector {
-	s := Selector{VS: vs, Name: MetricName(vs)}
+	s := Selector{VS: vs, Name: selector.MetricName(vs)}
 	if s.Name == "" {
 		return s
 	}

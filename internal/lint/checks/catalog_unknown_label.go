@@ -5,6 +5,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/selector"
 )
 
 // CatalogUnknownLabel reports matchers and groupings on labels the series
@@ -30,7 +31,7 @@ label's real name, or keep it in the inner aggregation.`,
 				switch n := n.(type) {
 				case *parser.VectorSelector:
 					ls := p.Project.Labels(n)
-					name := lint.MetricName(n)
+					name := selector.MetricName(n)
 					for _, m := range n.LabelMatchers {
 						if m.Name == labels.MetricName || !ls.Lacks(m.Name) || m.Matches("") {
 							continue

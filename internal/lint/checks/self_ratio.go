@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/selector"
 )
 
 // SelfRatio reports ratios whose matching pairs each series with itself.
@@ -36,7 +37,7 @@ group_left.`,
 					return
 				}
 				l, r := baseSelector(b.LHS), baseSelector(b.RHS)
-				if l == nil || r == nil || lint.MetricName(l) == "" || lint.MetricName(l) != lint.MetricName(r) {
+				if l == nil || r == nil || selector.MetricName(l) == "" || selector.MetricName(l) != selector.MetricName(r) {
 					return
 				}
 				vm := b.VectorMatching
