@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/xml"
 	"errors"
 	"flag"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/internal/report"
 )
 
 const compatUsage = `Usage: rulecheck compat --promtool PATH [FILE or DIR ...]
@@ -149,27 +149,13 @@ func promtoolVerdict(promtool, file string) (verdict, error) {
 	if err != nil {
 		return verdict{}, err
 	}
-	var doc struct {
-		Suites []struct {
-			Cases []struct {
-				Name     string   `xml:"name,attr"`
-				Failures []string `xml:"failure"`
-				Error    string   `xml:"error"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	if err := xml.Unmarshal(b, &doc); err != nil {
-		return verdict{}, fmt.Errorf("promtool's JUnit report: %w", err)
+	suites, err := report.ReadJUnit(b)
+	if err != nil {
+		return verdict{}, fmt.Errorf("promtool's report: %w", err)
 	}
 	v := verdict{ok: runErr == nil, cases: map[string]string{}}
-	for _, s := range doc.Suites {
-		for _, c := range s.Cases {
-			if len(c.Failures) > 0 || c.Error != "" {
-				v.cases[c.Name] = "fail"
-			} else {
-				v.cases[c.Name] = "pass"
-			}
-		}
+	for _, s := range suites {
+		maps.Copy(v.cases, s.Cases)
 	}
 	return v, nil
 }

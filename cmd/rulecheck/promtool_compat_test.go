@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/codevaldcortex/rulecheck/internal/report"
 )
 
 // corpus returns the promtool conformance corpus, skipping outside CI when
@@ -29,16 +30,6 @@ func corpus(t *testing.T) string {
 		t.Skip(msg)
 	}
 	return dir
-}
-
-type junitDoc struct {
-	Suites []struct {
-		Name  string `xml:"name,attr"`
-		Cases []struct {
-			Name     string   `xml:"name,attr"`
-			Failures []string `xml:"failure"`
-		} `xml:"testcase"`
-	} `xml:"testsuite"`
 }
 
 // TestJUnitNamesMatchPromtool checks that --junit writes, for every file of
@@ -64,18 +55,10 @@ func TestJUnitNamesMatchPromtool(t *testing.T) {
 			}
 			x, err := os.ReadFile(out)
 			require.NoError(t, err)
-			var doc junitDoc
-			require.NoError(t, xml.Unmarshal(x, &doc))
-			require.Len(t, doc.Suites, 1)
-			got := map[string]string{}
-			for _, c := range doc.Suites[0].Cases {
-				v := "pass"
-				if len(c.Failures) > 0 {
-					v = "fail"
-				}
-				got[c.Name] = v
-			}
-			assert.Equal(t, want.Cases, got)
+			suites, err := report.ReadJUnit(x)
+			require.NoError(t, err)
+			require.Len(t, suites, 1)
+			assert.Equal(t, want.Cases, suites[0].Cases)
 		})
 	}
 }

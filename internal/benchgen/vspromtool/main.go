@@ -6,7 +6,6 @@
 package main
 
 import (
-	"encoding/xml"
 	"flag"
 	"fmt"
 	"os"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/codevaldcortex/rulecheck/internal/benchgen/suite"
+	"github.com/codevaldcortex/rulecheck/internal/report"
 )
 
 type measurement struct {
@@ -129,7 +129,7 @@ func run(promtool, rulecheck string, cfg suite.Config, label string, rounds int,
 }
 
 // measure runs a tool once and reads its JUnit report.
-func measure(dir, bin string, args []string, report string) (measurement, map[string]string, error) {
+func measure(dir, bin string, args []string, reportFile string) (measurement, map[string]string, error) {
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	start := time.Now()
@@ -144,31 +144,18 @@ func measure(dir, bin string, args []string, report string) (measurement, map[st
 		cpu:   time.Duration(ru.Utime.Nano() + ru.Stime.Nano()),
 		rssKB: ru.Maxrss,
 	}
-	b, err := os.ReadFile(filepath.Join(dir, report))
+	b, err := os.ReadFile(filepath.Join(dir, reportFile))
 	if err != nil {
 		return m, nil, err
 	}
-	var doc struct {
-		Suites []struct {
-			Name  string `xml:"name,attr"`
-			Cases []struct {
-				Name     string   `xml:"name,attr"`
-				Failures []string `xml:"failure"`
-				Error    string   `xml:"error"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	if err := xml.Unmarshal(b, &doc); err != nil {
+	suites, err := report.ReadJUnit(b)
+	if err != nil {
 		return m, nil, err
 	}
 	v := map[string]string{}
-	for _, s := range doc.Suites {
-		for _, c := range s.Cases {
-			verdict := "pass"
-			if len(c.Failures) > 0 || c.Error != "" {
-				verdict = "fail"
-			}
-			v[s.Name+" / "+c.Name] = verdict
+	for _, s := range suites {
+		for name, verdict := range s.Cases {
+			v[s.Name+" / "+name] = verdict
 		}
 	}
 	return m, v, nil
