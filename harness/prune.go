@@ -43,13 +43,14 @@ type pruneInfo struct {
 	alerts  []*rules.AlertingRule
 	// fixtureKeys holds the label names of the input series, per metric.
 	fixtureKeys map[string]map[string]bool
-	groupOf     map[rules.Rule]*rules.Group
 	// memo for bounds and keys; visiting marks recursion in progress.
 	bounds   map[string]int
 	keys     map[string]map[string]bool
 	visiting map[string]bool
 	stack    []string
 	selfLoop map[string]bool
+	// mightFail holds the rules cannotFail could not clear.
+	mightFail map[rules.Rule]bool
 }
 
 // unbounded is a series bound that is too large to prove anything with.
@@ -61,13 +62,12 @@ const unbounded = 1 << 40
 func (rp *replay) prune(end time.Duration) {
 	pi := &pruneInfo{
 		rp: rp, writers: map[string][]rules.Rule{},
-		fixtureKeys: map[string]map[string]bool{}, groupOf: map[rules.Rule]*rules.Group{},
-		bounds: map[string]int{}, keys: map[string]map[string]bool{}, visiting: map[string]bool{},
-		selfLoop: map[string]bool{},
+		fixtureKeys: map[string]map[string]bool{},
+		bounds:      map[string]int{}, keys: map[string]map[string]bool{}, visiting: map[string]bool{},
+		selfLoop: map[string]bool{}, mightFail: map[rules.Rule]bool{},
 	}
 	for _, g := range rp.groups {
 		for _, r := range g.Rules() {
-			pi.groupOf[r] = g
 			switch r := r.(type) {
 			case *rules.RecordingRule:
 				pi.writers[r.Name()] = append(pi.writers[r.Name()], r)
@@ -144,6 +144,7 @@ func (rp *replay) prune(end time.Duration) {
 	for _, g := range rp.groups {
 		for _, r := range g.Rules() {
 			if !pi.cannotFail(r, g) {
+				pi.mightFail[r] = true
 				need(r)
 			}
 		}
@@ -260,7 +261,7 @@ func (pi *pruneInfo) horizons(needed map[rules.Rule]bool, end time.Duration) map
 	}
 	for r := range needed {
 		// A rule kept because it might fail runs to the end.
-		if !pi.cannotFail(r, pi.groupOf[r]) {
+		if pi.mightFail[r] {
 			raise(r, end)
 		}
 		if looksAhead(r.Query()) {
