@@ -133,6 +133,9 @@ type FileResult struct {
 	Tests []*TestResult
 	// Warnings are what promtool would let pass silently.
 	Warnings []string
+	// Notes are what was passed over on purpose, such as the objects of
+	// other kinds in a manifest bundle given as a rule file.
+	Notes []string
 }
 
 // Failed reports whether the file or any of its test groups failed.
@@ -268,6 +271,7 @@ func (r *Runner) prepare(f *Fixture) (fr *FileResult, ok bool) {
 		}
 		fr.Warnings = append(fr.Warnings, w)
 	}
+	fr.Notes = r.skippedNotes(f)
 	if f.Native || r.opts.Strict {
 		// Load rule files up front so that a broken one is reported once for
 		// the file, not once per test group. promtool reports it per test
@@ -280,6 +284,23 @@ func (r *Runner) prepare(f *Fixture) (fr *FileResult, ok bool) {
 		}
 	}
 	return fr, true
+}
+
+// skippedNotes names the objects of other kinds that the fixture's rule
+// files hold beside their PrometheusRules. A file that fails to load is
+// reported where it is used.
+func (r *Runner) skippedNotes(f *Fixture) []string {
+	var notes []string
+	for _, rf := range f.RuleFiles {
+		file, err := r.loader.File(rf)
+		if err != nil {
+			continue
+		}
+		for _, s := range file.Skipped {
+			notes = append(notes, rf+":"+itoa(s.Pos.Line)+": skipped a "+s.Kind+": only PrometheusRule objects hold rules")
+		}
+	}
+	return notes
 }
 
 func (r *Runner) selected(name string) bool {

@@ -33,7 +33,7 @@ const seedCatalog = "../../internal/lint/testdata/seed/metrics.yaml"
 
 func TestLintExitCodes(t *testing.T) {
 	dir := t.TempDir()
-	cfg := lintFile(t, dir, "empty.yaml", "{}\n")
+	cfg := lintFile(t, dir, "house.yaml", "alerts: {required_annotations: [summary, description]}\n")
 	clean := lintFile(t, dir, "clean.yaml", `groups:
 - name: g
   rules:

@@ -64,18 +64,17 @@ type AlertConfig struct {
 }
 
 // DefaultConfig returns the configuration used without a file; a file's
-// settings replace these field by field.
+// settings replace these field by field. The defaults hold only what is
+// wrong for everybody: which labels and annotations an alert must carry and
+// which severities exist are a team's house rules, written in its
+// .rulecheck.yaml (this repository's is an example).
 func DefaultConfig() *Config {
 	return &Config{
 		EvaluationInterval: model.Duration(time.Minute),
 		Alerts: AlertConfig{
-			RequiredLabels:      []string{"severity", "team"},
-			SeverityLabel:       "severity",
-			Severities:          []string{"critical", "warning", "info"},
-			RequiredAnnotations: []string{"summary", "description"},
-			CriticalSeverities:  []string{"critical"},
-			CriticalAnnotations: []string{"runbook_url"},
-			URLAnnotations:      []string{"runbook_url"},
+			SeverityLabel:      "severity",
+			CriticalSeverities: []string{"critical"},
+			URLAnnotations:     []string{"runbook_url"},
 		},
 		severities: map[string]Severity{},
 	}

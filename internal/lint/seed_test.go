@@ -17,12 +17,14 @@ import (
 )
 
 // lintSeed lints testdata/seed with every check and the catalog built from
-// the seed's Go definitions.
+// the seed's Go definitions, under the seed team's house rules.
 func lintSeed(t *testing.T) *lint.Result {
 	t.Helper()
 	cat, err := catalog.Load("testdata/seed/metrics.yaml")
 	require.NoError(t, err)
-	res, err := lint.Run([]string{"testdata/seed"}, lint.Options{Checks: checks.All(), Catalog: cat})
+	cfg, err := lint.LoadConfig("testdata/seed/.rulecheck.yaml")
+	require.NoError(t, err)
+	res, err := lint.Run([]string{"testdata/seed"}, lint.Options{Checks: checks.All(), Catalog: cat, Config: cfg})
 	require.NoError(t, err)
 	return res
 }

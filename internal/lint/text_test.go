@@ -249,7 +249,7 @@ checks:
 	require.NoError(t, err)
 	assert.Equal(t, "m.yaml", c.Catalog)
 	assert.Equal(t, []string{"owner"}, c.Alerts.RequiredLabels)
-	assert.Equal(t, []string{"critical", "warning", "info"}, c.Alerts.Severities, "unset fields keep their defaults")
+	assert.Equal(t, "severity", c.Alerts.SeverityLabel, "unset fields keep their defaults")
 	assert.Equal(t, lint.Severity(0), c.Severity(checks.ByID("alert/missing-for")))
 	assert.Equal(t, lint.Warning, c.Severity(checks.ByID("promql/raw-counter")))
 	assert.Equal(t, lint.Error, c.Severity(checks.ByID("promql/rate-on-gauge")))
@@ -283,6 +283,7 @@ func TestSeverityOff(t *testing.T) {
 		assert.NotEqual(t, "promql/raw-counter", f.Check)
 		assert.NotEqual(t, "catalog/unknown-metric", f.Check, "needs a catalog")
 	}
+	cfg.Alerts.RequiredLabels = []string{"team"}
 	cfg.SetSeverity("alert/required-labels", lint.Info)
 	res, err = lint.Run([]string{path}, lint.Options{Checks: checks.All(), Config: cfg})
 	require.NoError(t, err)

@@ -34,6 +34,9 @@ func WriteText(w io.Writer, results []*harness.FileResult, opts TextOptions) {
 			for _, wn := range fr.Warnings {
 				fmt.Fprintf(w, "WARN  %s\n", wn)
 			}
+			for _, n := range fr.Notes {
+				fmt.Fprintf(w, "NOTE  %s\n", n)
+			}
 		}
 		for _, t := range fr.Tests {
 			loc := fmt.Sprintf("%s:%d", fr.Path, t.Line)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
@@ -54,6 +55,7 @@ func parseCRD(path string, content []byte, opts Options) (*File, error) {
 			f.Groups = append(f.Groups, g)
 		}
 	}
+	docs, f.Skipped = skipOtherKinds(docs)
 	for _, doc := range docs {
 		obj := yamlnode.Mapping(doc)
 		if obj == nil {
@@ -81,6 +83,32 @@ func parseCRD(path string, content []byte, opts Options) (*File, error) {
 		return nil, errs
 	}
 	return f, nil
+}
+
+// skipOtherKinds drops the objects of other kinds (a ConfigMap, a Service)
+// from a bundle that holds at least one PrometheusRule, as "helm template"
+// and "kustomize build" write them. A file with no PrometheusRule at all
+// keeps them, so that it is refused as not being one.
+func skipOtherKinds(docs []*yaml.Node) (rules []*yaml.Node, skipped []SkippedObject) {
+	kindOf := func(doc *yaml.Node) string {
+		if k := yamlnode.Value(yamlnode.Mapping(doc), "kind"); k != nil {
+			return k.Value
+		}
+		return ""
+	}
+	isRules := func(k string) bool { return k == "PrometheusRule" || k == "List" || k == "PrometheusRuleList" }
+	if !slices.ContainsFunc(docs, func(d *yaml.Node) bool { return isRules(kindOf(d)) }) {
+		return docs, nil
+	}
+	for _, doc := range docs {
+		k := kindOf(doc)
+		if k == "" || isRules(k) {
+			rules = append(rules, doc)
+			continue
+		}
+		skipped = append(skipped, SkippedObject{Pos: nodePos(yamlnode.Mapping(doc)), Kind: k})
+	}
+	return rules, skipped
 }
 
 // ruleNodes mirrors the spec's structure with rulefmt's node types.

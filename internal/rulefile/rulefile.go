@@ -102,6 +102,15 @@ type File struct {
 	Path   string
 	Kind   Kind
 	Groups []Group
+	// Skipped are the Kubernetes objects of other kinds that were passed
+	// over in a manifest bundle beside its PrometheusRules.
+	Skipped []SkippedObject
+}
+
+// SkippedObject is a Kubernetes object of another kind in a bundle.
+type SkippedObject struct {
+	Pos  Pos
+	Kind string
 }
 
 // RuleGroups returns the groups as Prometheus's rule manager takes them.
@@ -241,12 +250,13 @@ type nodeGroups struct {
 }
 
 func parsePlain(path string, content []byte, opts Options) (*File, error) {
-	if len(bytes.TrimSpace(content)) == 0 {
-		return nil, &Error{File: path, Msg: "empty rule file: expected a top-level \"groups\" key"}
-	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(content, &root); err != nil {
 		return nil, positioned(path, err, Pos{})
+	}
+	if isEmptyDocument(&root) {
+		// Prometheus and promtool load an empty or null file as no groups.
+		return &File{Path: path, Kind: Plain}, nil
 	}
 	if m := yamlnode.Mapping(&root); m == nil {
 		return nil, &Error{File: path, Pos: nodePos(yamlnode.Content(&root)), Msg: "expected a mapping with a \"groups\" key"}
@@ -278,6 +288,12 @@ func parsePlain(path string, content []byte, opts Options) (*File, error) {
 		f.Groups = append(f.Groups, grp)
 	}
 	return f, nil
+}
+
+// isEmptyDocument reports whether a decoded document holds nothing: an
+// empty file, only comments, or null.
+func isEmptyDocument(doc *yaml.Node) bool {
+	return doc.Kind == 0 || (len(doc.Content) == 1 && doc.Content[0].Tag == "!!null")
 }
 
 // fileErrors converts rulefmt's errors into positioned errors; rulePos finds
@@ -326,7 +342,7 @@ func splitDocuments(path string, content []byte) ([]*yaml.Node, error) {
 		if err != nil {
 			return nil, positioned(path, err, Pos{})
 		}
-		if doc.Kind == 0 || (len(doc.Content) == 1 && doc.Content[0].Tag == "!!null") {
+		if isEmptyDocument(&doc) {
 			continue // empty document, e.g. after a trailing ---
 		}
 		docs = append(docs, &doc)

@@ -74,7 +74,6 @@ spec:
 		{"plain bad expr", "groups:\n- name: g\n  rules:\n  - record: r\n    expr: up ==\n", `:5:11: group "g", rule 1, "r": could not parse expression`},
 		{"plain unknown field", "groups:\n- name: g\n  rules:\n  - record: r\n    expr: up\n    owner: me\n", ":6: field owner not found"},
 		{"plain bad template", "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    annotations:\n      summary: '{{ $labels.x '\n", `:4:5: group "g", rule 1, "A": annotation "summary"`},
-		{"empty", "", "empty rule file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := write(t, "rules.yaml", tc.content)
@@ -170,4 +169,40 @@ spec:
 	require.Len(t, f.Groups[0].Rules, 2)
 	assert.Equal(t, "B", f.Groups[0].Rules[1].Alert)
 	assert.Equal(t, "up == 0", f.Groups[0].Rules[1].Expr)
+}
+
+// Prometheus and "promtool check rules" load an empty or null rule file as
+// no groups.
+func TestLoadEmptyFileAsNoGroups(t *testing.T) {
+	for _, content := range []string{"", "\n", "# only a comment\n", "null\n", "---\n", "~\n"} {
+		f, err := rulefile.Load(write(t, "rules.yaml", content), rulefile.Options{})
+		require.NoError(t, err, "%q", content)
+		assert.Empty(t, f.Groups, "%q", content)
+	}
+}
+
+// The output of "helm template" or "kustomize build" puts other objects
+// beside the PrometheusRules: they are passed over and listed.
+func TestLoadBundleSkipsOtherKinds(t *testing.T) {
+	bundle := `apiVersion: v1
+kind: ConfigMap
+metadata: {name: x}
+data: {a: b}
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: r}
+spec:
+  groups:
+  - name: g
+    rules: [{record: r, expr: "1"}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: s}
+`
+	f, err := rulefile.Load(write(t, "bundle.yaml", bundle), rulefile.Options{})
+	require.NoError(t, err)
+	require.Len(t, f.Groups, 1)
+	assert.Equal(t, []rulefile.SkippedObject{{Pos: rulefile.Pos{Line: 1, Column: 1}, Kind: "ConfigMap"}, {Pos: rulefile.Pos{Line: 14, Column: 1}, Kind: "Service"}}, f.Skipped)
 }

@@ -14,9 +14,9 @@ import (
 var AlertRequiredAnnotations = register(&lint.Check{
 	ID:       "alert/required-annotations",
 	Severity: lint.Warning,
-	Doc: `An alerting rule lacks an annotation the configuration requires (by default
-summary and description), a critical alert lacks the annotations critical
-alerts need (by default runbook_url), or a URL annotation (by default
+	Doc: `An alerting rule lacks an annotation the configuration requires (none by
+default; summary and description, say), a critical alert lacks the
+annotations critical alerts need (none by default; runbook_url, say), or a URL annotation (by default
 runbook_url) is not an absolute http or https URL. Whoever is paged at night
 reads the summary, the description and the runbook, nothing else.
 Configure under alerts: in .rulecheck.yaml (required_annotations,

@@ -11,9 +11,9 @@ import (
 var AlertRequiredLabels = register(&lint.Check{
 	ID:       "alert/required-labels",
 	Severity: lint.Error,
-	Doc: `An alerting rule lacks a label the configuration requires (by default
-severity and team), or its severity is not one of the allowed values (by
-default critical, warning and info). Alertmanager routes, groups and
+	Doc: `An alerting rule lacks a label the configuration requires (none by
+default; severity and team, say), or its severity is not one of the allowed
+values (any by default; critical, warning and info, say). Alertmanager routes, groups and
 inhibits by these labels: an alert without them goes to the default
 receiver, or nowhere. Group-level labels count. Configure the lists under
 alerts: in .rulecheck.yaml (required_labels, severity_label, severities).`,
