@@ -7,8 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/harness"
-	"github.com/codevaldcortex/rulecheck/internal/catalog"
 )
 
 // TestFixtures replays every fixture under fixtures/ as a subtest named after

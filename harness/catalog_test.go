@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/harness"
-	"github.com/codevaldcortex/rulecheck/internal/catalog"
 )
 
 const testCatalog = `jobs:

@@ -15,8 +15,8 @@ import (
 
 	"github.com/prometheus/prometheus/promql/parser"
 
+	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/harness"
-	"github.com/codevaldcortex/rulecheck/internal/catalog"
 	"github.com/codevaldcortex/rulecheck/internal/lint"
 	"github.com/codevaldcortex/rulecheck/internal/report"
 )

@@ -12,11 +12,11 @@ import (
 
 func readSources(t *testing.T) (goCat, expCat *Catalog, warns []Warning) {
 	t.Helper()
-	src, err := os.ReadFile("../../testdata/catalog/metrics.go.txt")
+	src, err := os.ReadFile("../testdata/catalog/metrics.go.txt")
 	require.NoError(t, err)
 	goCat, warns, err = FromGo("metrics.go.txt", src)
 	require.NoError(t, err)
-	exp, err := os.ReadFile("../../testdata/catalog/metrics.prom")
+	exp, err := os.ReadFile("../testdata/catalog/metrics.prom")
 	require.NoError(t, err)
 	expCat, err = FromExposition("metrics.prom", exp)
 	require.NoError(t, err)
