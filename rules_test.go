@@ -9,13 +9,14 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 )
 
 // TestFixtures replays every fixture under fixtures/ as a subtest named after
 // the fixture file and test group, so "go test ./..." is the gate for the
 // rules under rules/.
 func TestFixtures(t *testing.T) {
-	files, err := harness.FindFixtures([]string{"fixtures"})
+	files, err := fixture.Find([]string{"fixtures"})
 	require.NoError(t, err)
 	require.NotEmpty(t, files, "no fixtures found under fixtures/")
 	// Input series are held to the metric catalog: a fixture feeding a

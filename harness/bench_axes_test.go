@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/benchgen/suite"
 )
 
@@ -15,7 +16,7 @@ func BenchmarkShortTestGroupManyRules(b *testing.B) {
 	files, err := suite.Generate(b.TempDir(), suite.Axes(10, 1, 1))
 	require.NoError(b, err)
 	runner := harness.NewRunner(harness.Options{})
-	fx, err := harness.LoadFixture(files[1])
+	fx, err := fixture.Load(files[1])
 	require.NoError(b, err)
 	fx.Tests = fx.Tests[:1]
 	b.ResetTimer()

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/benchgen/suite"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 )
@@ -34,7 +35,7 @@ func BenchmarkLoadRuleFile(b *testing.B) {
 func BenchmarkShortTestGroup(b *testing.B) {
 	files := benchSuite(b, 1)
 	runner := harness.NewRunner(harness.Options{})
-	fx, err := harness.LoadFixture(files[1])
+	fx, err := fixture.Load(files[1])
 	require.NoError(b, err)
 	fx.Tests = fx.Tests[:1]
 	b.ResetTimer()
@@ -47,7 +48,7 @@ func BenchmarkShortTestGroup(b *testing.B) {
 func BenchmarkLongTestGroup(b *testing.B) {
 	files := benchSuite(b, 1)
 	runner := harness.NewRunner(harness.Options{})
-	fx, err := harness.LoadFixture(files[0])
+	fx, err := fixture.Load(files[0])
 	require.NoError(b, err)
 	fx.Tests = fx.Tests[:1]
 	b.ResetTimer()

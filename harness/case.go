@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/prometheus/common/model"
+
+	"github.com/codevaldcortex/rulecheck/position"
 )
 
 // Case is a replay written in Go rather than in a fixture file: rule files,
@@ -64,7 +66,7 @@ func (r *Runner) RunCase(c Case) *FileResult {
 	if c.Name == "" {
 		c.Name = "case"
 	}
-	f := &Fixture{Path: file, Native: true, RuleFiles: c.RuleFiles, EvaluationInterval: c.EvaluationInterval}
+	f := &Fixture{Path: file, ServerSchedule: true, RuleFiles: c.RuleFiles, EvaluationInterval: c.EvaluationInterval}
 	tg := &TestGroup{
 		Name: c.Name, Line: line, Interval: c.Interval, Start: time.Unix(0, 0).UTC(),
 		Duration: c.Duration, Timeline: c.Timeline, HasTimeline: true, AllowUnlisted: c.AllowUnlisted,
@@ -77,8 +79,8 @@ func (r *Runner) RunCase(c Case) *FileResult {
 		if tg.Timeline[i].Line == 0 {
 			tg.Timeline[i].Line = line
 		}
-		if err := tg.Timeline[i].validate(); err != nil {
-			return &FileResult{Path: file, Err: &FixtureError{File: file, Line: line, Msg: err.Error()}}
+		if err := tg.Timeline[i].Validate(); err != nil {
+			return &FileResult{Path: file, Err: &FixtureError{Range: position.At(file, line, 0), Msg: err.Error()}}
 		}
 	}
 	f.Tests = []*TestGroup{tg}

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/prometheus/model/value"
 
 	"github.com/codevaldcortex/rulecheck/catalog"
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 )
 
 // Holding fixtures to the metric catalog: with a catalog, an input series
@@ -29,7 +30,7 @@ import (
 func checkCatalog(cat *catalog.Catalog, f *Fixture, tg *TestGroup) []Failure {
 	var out []Failure
 	for idx, is := range tg.InputSeries {
-		lset, vals, err := seriesParser.ParseSeriesDesc(strings.TrimSpace(is.Series + " " + is.Values))
+		lset, vals, err := fixture.ParseSeries(strings.TrimSpace(is.Series + " " + is.Values))
 		if err != nil {
 			continue // reported when the series is loaded
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/report"
 )
 
@@ -19,7 +20,7 @@ import (
 // promtool conformance corpus.
 func determinismFiles(t *testing.T) []string {
 	t.Helper()
-	files, err := harness.FindFixtures([]string{filepath.Join("..", "fixtures")})
+	files, err := fixture.Find([]string{filepath.Join("..", "fixtures")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 )
 
 // runNative replays a test group as a Prometheus server would evaluate its
@@ -23,13 +25,13 @@ func (rp *replay) runNative(res *TestResult) {
 		steps += int(end.Sub(rp.start)/g.Interval()) + 1
 	}
 	if steps > rp.r.opts.Limits.MaxSteps {
-		res.fail(tg.Line, fmt.Sprintf("test %q needs %d rule group evaluations (to %s), more than the limit of %d (--max-steps)", tg.Name, steps, fmtDur(end.Sub(rp.start)), rp.r.opts.Limits.MaxSteps))
+		res.fail(tg.Line, fmt.Sprintf("test %q needs %d rule group evaluations (to %s), more than the limit of %d (--max-steps)", tg.Name, steps, fixture.FormatDuration(end.Sub(rp.start)), rp.r.opts.Limits.MaxSteps))
 		res.BadInput = true
 		return
 	}
 	for _, a := range tg.AlertTests {
 		if a.Alertname == "" {
-			res.fail(a.Line, fmt.Sprintf("an item under alert_rule_test misses required attribute alertname at eval_time %v", fmtDur(a.EvalTime)))
+			res.fail(a.Line, fmt.Sprintf("an item under alert_rule_test misses required attribute alertname at eval_time %v", fixture.FormatDuration(a.EvalTime)))
 			res.BadInput = true
 			return
 		}
@@ -98,7 +100,7 @@ func (rp *replay) runNative(res *TestResult) {
 	if tg.HasTimeline {
 		if problems := compareTimeline(tg.Timeline, res.Timeline, !tg.AllowUnlisted); len(problems) > 0 {
 			var b strings.Builder
-			fmt.Fprintf(&b, "timeline of test %q differs (replayed to %s):\n", tg.Name, fmtDur(end.Sub(rp.start)))
+			fmt.Fprintf(&b, "timeline of test %q differs (replayed to %s):\n", tg.Name, fixture.FormatDuration(end.Sub(rp.start)))
 			for _, p := range problems {
 				b.WriteString("  " + p + "\n")
 			}
@@ -116,10 +118,10 @@ func (rp *replay) nativeEnd() time.Duration {
 	if tg.Duration > 0 {
 		return tg.Duration
 	}
-	end := tg.maxEvalTime()
+	end := tg.LastEvalTime()
 	for _, s := range rp.series {
-		if n := len(s.samples); n > 0 {
-			end = max(end, time.Duration(s.samples[n-1].Ts)*time.Millisecond-time.Duration(rp.start.UnixNano()))
+		if n := len(s.Samples); n > 0 {
+			end = max(end, time.Duration(s.Samples[n-1].Ts)*time.Millisecond-time.Duration(rp.start.UnixNano()))
 		}
 	}
 	for _, te := range tg.Timeline {

@@ -14,6 +14,8 @@ import (
 	"github.com/prometheus/prometheus/model/histogram"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/rules"
+
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 )
 
 // runPromtool replays a test group exactly as promtool does: every rule
@@ -24,18 +26,18 @@ func (rp *replay) runPromtool(res *TestResult) {
 	f, tg := rp.f, rp.tg
 	ctx := context.Background()
 	evalInterval := f.EvaluationInterval
-	maxEval := tg.maxEvalTime()
+	maxEval := tg.LastEvalTime()
 	mint := rp.start
 	maxt := mint.Add(maxEval)
 
 	if steps := int64(maxEval/evalInterval) + 1; steps > int64(rp.r.opts.Limits.MaxSteps) {
-		res.fail(tg.maxEvalLine(), fmt.Sprintf("test %q needs %d evaluation steps (to %s every %s), more than the limit of %d (--max-steps)", tg.Name, steps, fmtDur(maxEval), fmtDur(evalInterval), rp.r.opts.Limits.MaxSteps))
+		res.fail(tg.LastEvalLine(), fmt.Sprintf("test %q needs %d evaluation steps (to %s every %s), more than the limit of %d (--max-steps)", tg.Name, steps, fixture.FormatDuration(maxEval), fixture.FormatDuration(evalInterval), rp.r.opts.Limits.MaxSteps))
 		res.BadInput = true
 		return
 	}
 	for i, a := range tg.AlertTests {
 		if a.Alertname == "" {
-			msg := fmt.Sprintf("an item under alert_rule_test misses required attribute alertname at eval_time %v", fmtDur(a.EvalTime))
+			msg := fmt.Sprintf("an item under alert_rule_test misses required attribute alertname at eval_time %v", fixture.FormatDuration(a.EvalTime))
 			if tg.Name != "" && !strings.HasPrefix(tg.Name, "unnamed#") {
 				msg += fmt.Sprintf(" (in TestGroup %s)", tg.Name)
 			}
@@ -96,36 +98,7 @@ func (rp *replay) runPromtool(res *TestResult) {
 	res.Timeline = rp.timeline.episodes(rp.groupEnd())
 }
 
-// maxEvalTime is the latest eval_time of the group's alert and PromQL tests.
-func (tg *TestGroup) maxEvalTime() time.Duration {
-	var m time.Duration
-	for _, a := range tg.AlertTests {
-		m = max(m, a.EvalTime)
-	}
-	for _, e := range tg.ExprTests {
-		m = max(m, e.EvalTime)
-	}
-	return m
-}
-
-// maxEvalLine is the line of the test with the latest eval_time, or of the
-// test group when it has no test.
-func (tg *TestGroup) maxEvalLine() int {
-	line, latest := tg.Line, time.Duration(-1)
-	for _, a := range tg.AlertTests {
-		if a.EvalTime > latest {
-			line, latest = a.Line, a.EvalTime
-		}
-	}
-	for _, e := range tg.ExprTests {
-		if e.EvalTime > latest {
-			line, latest = e.Line, e.EvalTime
-		}
-	}
-	return line
-}
-
-func (rp *replay) groupEnd() time.Time { return rp.start.Add(rp.tg.maxEvalTime()) }
+func (rp *replay) groupEnd() time.Time { return rp.start.Add(rp.tg.LastEvalTime()) }
 
 // checkStrict reports what promtool accepts silently; under Options.Strict
 // each is a failure, otherwise a warning.
@@ -138,11 +111,13 @@ func (rp *replay) checkStrict(res *TestResult) {
 		case !defined:
 			issues = append(issues, Failure{a.Line, fmt.Sprintf("alertname %q: no alerting rule in the rule files defines it, so this test passes whatever the rules do", a.Alertname)})
 		case len(a.ExpAlerts) == 0 && a.EvalTime < minFor:
-			issues = append(issues, Failure{a.Line, fmt.Sprintf("alert test %s at eval_time %s expects no alerts, but the alert cannot fire before its 'for' of %s has passed, so this test cannot fail", a.Alertname, fmtDur(a.EvalTime), fmtDur(minFor))})
+			issues = append(issues, Failure{a.Line, fmt.Sprintf("alert test %s at eval_time %s expects no alerts, but the alert cannot fire before its 'for' of %s has passed, so this test cannot fail", a.Alertname, fixture.FormatDuration(a.EvalTime), fixture.FormatDuration(minFor))})
 		}
 	}
-	dups := duplicateSeries(rp.tg)
-	issues = append(issues, dups...)
+	dups := fixture.DuplicateSeries(rp.f, rp.tg)
+	for _, d := range dups {
+		issues = append(issues, Failure{d.Line, d.Value})
+	}
 	if len(rp.f.GroupEvalOrder) == 0 && rp.hasCrossGroupDependency() {
 		issues = append(issues, Failure{rp.tg.Line, "rule groups read each other's results but group_eval_order is not set; promtool evaluates groups in random order, so the verdict may change from run to run (rulecheck uses file order)"})
 	}
@@ -234,10 +209,10 @@ func (rp *replay) checkAlerts(res *TestResult, tests []AlertTest) {
 			}
 			if rp.r.opts.Diff {
 				fmt.Fprintf(&b, "    alertname: %s, time: %s, \n        diff (- expected, + got):\n%s",
-					tc.Alertname, fmtDur(tc.EvalTime), indentAll(lineDiff(expAlerts.lines(), gotAlerts.lines()), "            "))
+					tc.Alertname, fixture.FormatDuration(tc.EvalTime), indentAll(lineDiff(expAlerts.lines(), gotAlerts.lines()), "            "))
 			} else {
 				fmt.Fprintf(&b, "    alertname: %s, time: %s, \n        exp:%v, \n        got:%v",
-					tc.Alertname, fmtDur(tc.EvalTime), indentLines(expAlerts.String(), "            "), indentLines(gotAlerts.String(), "            "))
+					tc.Alertname, fixture.FormatDuration(tc.EvalTime), indentLines(expAlerts.String(), "            "), indentLines(gotAlerts.String(), "            "))
 			}
 			if hist := rp.timeline.history(tc.Alertname, rp.start.Add(tc.EvalTime)); hist != "" {
 				b.WriteString("\n        alert state up to eval_time:\n" + indentAll(hist, "            "))
@@ -263,7 +238,7 @@ Outer:
 	for _, tc := range rp.tg.ExprTests {
 		got, err := rp.query(ctx, tc.Expr, rp.start.Add(tc.EvalTime))
 		if err != nil {
-			res.fail(tc.Line, fmt.Sprintf("    expr: %q, time: %s, err: %s", tc.Expr, fmtDur(tc.EvalTime), err))
+			res.fail(tc.Line, fmt.Sprintf("    expr: %q, time: %s, err: %s", tc.Expr, fixture.FormatDuration(tc.EvalTime), err))
 			continue
 		}
 		var gotSamples []parsedSample
@@ -288,7 +263,7 @@ Outer:
 				}
 			}
 			if err != nil {
-				res.fail(tc.Line, fmt.Sprintf("    expr: %q, time: %s, err: labels %q: %s", tc.Expr, fmtDur(tc.EvalTime), s.Labels, err))
+				res.fail(tc.Line, fmt.Sprintf("    expr: %q, time: %s, err: labels %q: %s", tc.Expr, fixture.FormatDuration(tc.EvalTime), s.Labels, err))
 				continue Outer
 			}
 			expSamples = append(expSamples, parsedSample{Labels: lb, Value: s.Value, Histogram: histogramExpr(hist)})
@@ -296,9 +271,9 @@ Outer:
 		sort.Slice(expSamples, func(i, j int) bool { return labels.Compare(expSamples[i].Labels, expSamples[j].Labels) <= 0 })
 		sort.Slice(gotSamples, func(i, j int) bool { return labels.Compare(gotSamples[i].Labels, gotSamples[j].Labels) <= 0 })
 		if !cmp.Equal(expSamples, gotSamples, cmp.Comparer(labels.Equal), rp.floatCompare()) {
-			msg := fmt.Sprintf("    expr: %q, time: %s,\n        exp: %v\n        got: %v", tc.Expr, fmtDur(tc.EvalTime), parsedSamplesString(expSamples), parsedSamplesString(gotSamples))
+			msg := fmt.Sprintf("    expr: %q, time: %s,\n        exp: %v\n        got: %v", tc.Expr, fixture.FormatDuration(tc.EvalTime), parsedSamplesString(expSamples), parsedSamplesString(gotSamples))
 			if rp.r.opts.Diff {
-				msg = fmt.Sprintf("    expr: %q, time: %s,\n        diff (- expected, + got):\n%s", tc.Expr, fmtDur(tc.EvalTime), indentAll(lineDiff(samplesLines(expSamples), samplesLines(gotSamples)), "            "))
+				msg = fmt.Sprintf("    expr: %q, time: %s,\n        diff (- expected, + got):\n%s", tc.Expr, fixture.FormatDuration(tc.EvalTime), indentAll(lineDiff(samplesLines(expSamples), samplesLines(gotSamples)), "            "))
 			}
 			if slices.ContainsFunc(expSamples, func(s parsedSample) bool { return s.Histogram == "" && math.IsNaN(s.Value) }) {
 				msg += "\n        note: an expected NaN never matches, as in promtool (NaN is not equal to itself); test for NaN with (EXPR) != bool (EXPR), which is 1 for NaN"

@@ -79,11 +79,11 @@ func (rp *replay) prune(end time.Duration) {
 		}
 	}
 	for _, s := range rp.series {
-		name := s.lset.Get(labels.MetricName)
+		name := s.Labels.Get(labels.MetricName)
 		if pi.fixtureKeys[name] == nil {
 			pi.fixtureKeys[name] = map[string]bool{}
 		}
-		s.lset.Range(func(l labels.Label) { pi.fixtureKeys[name][l.Name] = true })
+		s.Labels.Range(func(l labels.Label) { pi.fixtureKeys[name][l.Name] = true })
 	}
 
 	needed := map[rules.Rule]bool{}
@@ -482,7 +482,7 @@ func (pi *pruneInfo) selectorBound(vs *parser.VectorSelector) int {
 	}()
 	b := 0
 	for _, s := range pi.rp.series {
-		if matches(s.lset, vs.LabelMatchers) {
+		if matches(s.Labels, vs.LabelMatchers) {
 			b++
 		}
 	}

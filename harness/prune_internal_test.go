@@ -19,7 +19,7 @@ func TestPruneKeepsWhatAssertionsNeed(t *testing.T) {
 	rp, err := NewRunner(Options{}).newReplay(fx, fx.Tests[0], &TestResult{})
 	require.NoError(t, err)
 	require.Equal(t, 8*(4*6+1), countRules(rp.groups))
-	rp.prune(fx.Tests[0].maxEvalTime())
+	rp.prune(fx.Tests[0].LastEvalTime())
 	rp.instantiate()
 	var kept []string
 	for _, g := range rp.groups {

@@ -12,7 +12,9 @@ import (
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/rules"
 
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/memstore"
+	"github.com/codevaldcortex/rulecheck/position"
 )
 
 // replay is the state of one test group's run: the storage, the engine, the
@@ -24,7 +26,9 @@ type replay struct {
 	store  *memstore.Store
 	engine *promql.Engine
 	groups []*rules.Group
-	series []*loadedSeries
+	series []*fixture.Series
+	// fed is, per input series, how many of its samples are in store.
+	fed []int
 	// start is the time of the first evaluation.
 	start time.Time
 	// timeline records every alert episode seen.
@@ -50,7 +54,7 @@ var nopLogger = slog.New(slog.DiscardHandler)
 
 // newReplay loads the test group's series and rule groups.
 func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay, error) {
-	series, warnings, err := loadInputSeries(f, tg, r.opts.Limits)
+	series, warnings, err := fixture.ExpandSeries(f, tg, r.opts.Limits.series())
 	if err != nil {
 		return nil, err
 	}
@@ -70,12 +74,12 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 		}
 	}
 	res.Warnings = append(res.Warnings, warnings...)
-	rp := &replay{r: r, f: f, tg: tg, store: memstore.New(), series: series, start: tg.Start}
+	rp := &replay{r: r, f: f, tg: tg, store: memstore.New(), series: series, fed: make([]int, len(series)), start: tg.Start}
 
 	maxSamples := r.opts.Limits.MaxQuerySamples
 	if maxSamples == 0 {
 		maxSamples = promtoolMaxSamples
-		if f.Native {
+		if f.ServerSchedule {
 			maxSamples = serverMaxSamples
 		}
 	}
@@ -112,7 +116,7 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 	// promtool gives groups without an interval the test group's interval; a
 	// server gives them the global evaluation interval.
 	defaultInterval := tg.Interval
-	if f.Native {
+	if f.ServerSchedule {
 		defaultInterval = f.EvaluationInterval
 	}
 	// The rules as loaded, shared by all test groups with the same rule
@@ -196,7 +200,7 @@ func (r *Runner) orderGroups(f *Fixture, groupsMap map[string]*rules.Group) ([]*
 	rank := map[string]int{}
 	for i, name := range f.GroupEvalOrder {
 		if _, dup := rank[name]; dup {
-			return nil, &FixtureError{File: f.Path, Msg: fmt.Sprintf("group name repeated in evaluation order: %s", name)}
+			return nil, &FixtureError{Range: position.At(f.Path, 0, 0), Msg: fmt.Sprintf("group name repeated in evaluation order: %s", name)}
 		}
 		rank[name] = i
 	}
@@ -210,14 +214,14 @@ func (r *Runner) orderGroups(f *Fixture, groupsMap map[string]*rules.Group) ([]*
 func (rp *replay) appendTill(ts time.Time) error {
 	till := ts.UnixNano() / int64(time.Millisecond)
 	app := rp.store.AppenderV2(context.Background())
-	for _, s := range rp.series {
-		for s.next < len(s.samples) && s.samples[s.next].Ts <= till {
-			smp := s.samples[s.next]
-			if _, err := app.Append(0, s.lset, 0, smp.Ts, smp.V, smp.Hist, smp.FHist, appendOpts); err != nil {
+	for i, s := range rp.series {
+		for rp.fed[i] < len(s.Samples) && s.Samples[rp.fed[i]].Ts <= till {
+			smp := s.Samples[rp.fed[i]]
+			if _, err := app.Append(0, s.Labels, 0, smp.Ts, smp.V, smp.Hist, smp.FHist, appendOpts); err != nil {
 				_ = app.Rollback()
-				return fmt.Errorf("input series %s at %s: %w", s.lset, fmtDur(time.Duration(smp.Ts)*time.Millisecond-time.Duration(rp.start.UnixNano())), err)
+				return fmt.Errorf("input series %s at %s: %w", s.Labels, fixture.FormatDuration(time.Duration(smp.Ts)*time.Millisecond-time.Duration(rp.start.UnixNano())), err)
 			}
-			s.next++
+			rp.fed[i]++
 		}
 	}
 	return app.Commit()
@@ -231,7 +235,7 @@ func (rp *replay) overTime(res *TestResult, began time.Time, at time.Time) bool 
 		return false
 	}
 	res.BadInput = true
-	res.fail(rp.tg.Line, fmt.Sprintf("test %q ran longer than the limit of %s (--test-timeout) and was stopped before the evaluation at %s", rp.tg.Name, lim, fmtDur(at.Sub(rp.start))))
+	res.fail(rp.tg.Line, fmt.Sprintf("test %q ran longer than the limit of %s (--test-timeout) and was stopped before the evaluation at %s", rp.tg.Name, lim, fixture.FormatDuration(at.Sub(rp.start))))
 	return true
 }
 
@@ -242,7 +246,7 @@ func (rp *replay) evalGroup(ctx context.Context, g *rules.Group, ts time.Time) [
 	var errs []error
 	for _, rule := range g.Rules() {
 		if err := rule.LastError(); err != nil {
-			errs = append(errs, fmt.Errorf("    rule: %s, time: %s, err: %w", rule.Name(), fmtDur(ts.Sub(time.Unix(0, 0).UTC())), err))
+			errs = append(errs, fmt.Errorf("    rule: %s, time: %s, err: %w", rule.Name(), fixture.FormatDuration(ts.Sub(time.Unix(0, 0).UTC())), err))
 		}
 		if ar, ok := rule.(*rules.AlertingRule); ok {
 			rp.timeline.observe(g, ar, ts)

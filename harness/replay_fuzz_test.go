@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/report"
 )
 
@@ -136,9 +137,9 @@ func FuzzReplay(f *testing.F) {
 		interval := intervals[int(iv)%len(intervals)]
 		content := replayFixture(rules, values, evalA, evalB, interval, native)
 
-		fx, err := harness.ParseFixture(path, content)
+		fx, err := fixture.Parse(path, content)
 		if err != nil {
-			var fe *harness.FixtureError
+			var fe *fixture.Error
 			if !errors.As(err, &fe) || strings.TrimSpace(fe.Msg) == "" {
 				t.Fatalf("unclear error %T: %v\n%s", err, err, content)
 			}

@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/prometheus/storage"
 
 	"github.com/codevaldcortex/rulecheck/catalog"
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 )
 
@@ -79,6 +80,10 @@ var DefaultLimits = Limits{
 	MaxSamplesPerTest:   10_000_000,
 	MaxSeriesPerTest:    100_000,
 	MaxSteps:            1_000_000,
+}
+
+func (l Limits) series() fixture.SeriesLimits {
+	return fixture.SeriesLimits{MaxSamplesPerSeries: l.MaxSamplesPerSeries, MaxSamplesPerTest: l.MaxSamplesPerTest, MaxSeriesPerTest: l.MaxSeriesPerTest}
 }
 
 func (l Limits) withDefaults() Limits {
@@ -238,7 +243,7 @@ func (r *Runner) runFixtures(fixtures []*Fixture, out []*FileResult) {
 				fr.Tests[j] = &TestResult{Name: tg.Name, Line: tg.Line, Skipped: true}
 				continue
 			}
-			jobs = append(jobs, job{f: f, tg: tg, slot: &fr.Tests[j], cost: tg.maxEvalTime() / max(tg.Interval, 1)})
+			jobs = append(jobs, job{f: f, tg: tg, slot: &fr.Tests[j], cost: tg.LastEvalTime() / max(tg.Interval, 1)})
 		}
 	}
 	slices.SortStableFunc(jobs, func(a, b job) int { return cmp.Compare(b.cost, a.cost) })
@@ -272,7 +277,7 @@ func (r *Runner) prepare(f *Fixture) (fr *FileResult, ok bool) {
 		fr.Warnings = append(fr.Warnings, w)
 	}
 	fr.Notes = r.skippedNotes(f)
-	if f.Native || r.opts.Strict {
+	if f.ServerSchedule || r.opts.Strict {
 		// Load rule files up front so that a broken one is reported once for
 		// the file, not once per test group. promtool reports it per test
 		// group; the verdict is the same.
@@ -327,7 +332,7 @@ func (r *Runner) runTestGroup(f *Fixture, tg *TestGroup) *TestResult {
 	if res.BadInput {
 		return res
 	}
-	if f.Native {
+	if f.ServerSchedule {
 		rp.runNative(res)
 	} else {
 		rp.runPromtool(res)

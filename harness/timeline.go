@@ -9,6 +9,8 @@ import (
 
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/rules"
+
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 )
 
 // Episode is one stretch of time an alert instance was active: from the
@@ -36,12 +38,12 @@ func (e Episode) key() string { return e.Alert + e.Labels.String() }
 func (e Episode) String() string {
 	var b strings.Builder
 	b.WriteString(e.Alert + e.Labels.String())
-	fmt.Fprintf(&b, " pending %s", fmtDur(e.Pending))
+	fmt.Fprintf(&b, " pending %s", fixture.FormatDuration(e.Pending))
 	if e.Firing != nil {
-		fmt.Fprintf(&b, " firing %s", fmtDur(*e.Firing))
+		fmt.Fprintf(&b, " firing %s", fixture.FormatDuration(*e.Firing))
 	}
 	if e.Resolved != nil {
-		fmt.Fprintf(&b, " resolved %s", fmtDur(*e.Resolved))
+		fmt.Fprintf(&b, " resolved %s", fixture.FormatDuration(*e.Resolved))
 	} else {
 		b.WriteString(" (still active)")
 	}
@@ -109,14 +111,14 @@ func (rc *recorder) observe(g *rules.Group, ar *rules.AlertingRule, ts time.Time
 				Annotations: a.Annotations.Copy(), Group: g.Name(),
 			}}
 			open[h] = oe
-			rc.note(ar.Name(), ts, fmt.Sprintf("%s pending (active since %s)", oe.ep.Alert+oe.ep.Labels.String(), fmtDur(oe.ep.Pending)))
+			rc.note(ar.Name(), ts, fmt.Sprintf("%s pending (active since %s)", oe.ep.Alert+oe.ep.Labels.String(), fixture.FormatDuration(oe.ep.Pending)))
 		}
 		oe.seen = true
 		if a.State == rules.StateFiring && oe.ep.Firing == nil {
 			f := rc.rel(a.FiredAt)
 			oe.ep.Firing = &f
 			oe.ep.Annotations = a.Annotations.Copy()
-			rc.note(ar.Name(), ts, fmt.Sprintf("%s firing (since %s)", oe.ep.Alert+oe.ep.Labels.String(), fmtDur(f)))
+			rc.note(ar.Name(), ts, fmt.Sprintf("%s firing (since %s)", oe.ep.Alert+oe.ep.Labels.String(), fixture.FormatDuration(f)))
 		}
 	}
 	for _, h := range slices.Sorted(maps.Keys(open)) {
@@ -153,7 +155,7 @@ func (rc *recorder) history(name string, t time.Time) string {
 		changes = changes[len(changes)-10:]
 	}
 	for _, sc := range changes {
-		fmt.Fprintf(&b, "%s: %s\n", fmtDur(rc.rel(sc.at)), sc.text)
+		fmt.Fprintf(&b, "%s: %s\n", fixture.FormatDuration(rc.rel(sc.at)), sc.text)
 	}
 	if n == 0 {
 		return fmt.Sprintf("%s was never pending or firing\n", name)
@@ -186,7 +188,7 @@ func sortEpisodes(eps []Episode) {
 }
 
 // expectedEpisode turns a timeline entry into the episode it describes.
-func (te TimelineEntry) episode() Episode {
+func expectedEpisode(te TimelineEntry) Episode {
 	ep := Episode{Alert: te.Alert, Labels: labels.FromMap(te.Labels), Firing: te.Firing, Resolved: te.Resolved}
 	if te.Pending != nil {
 		ep.Pending = *te.Pending
@@ -206,7 +208,7 @@ func (te TimelineEntry) episode() Episode {
 func compareTimeline(exp []TimelineEntry, got []Episode, strict bool) []string {
 	expBy := map[string][]TimelineEntry{}
 	for _, te := range exp {
-		k := te.episode().key()
+		k := expectedEpisode(te).key()
 		expBy[k] = append(expBy[k], te)
 	}
 	gotBy := map[string][]Episode{}
@@ -217,10 +219,10 @@ func compareTimeline(exp []TimelineEntry, got []Episode, strict bool) []string {
 	keys := slices.Sorted(maps.Keys(expBy))
 	for _, k := range keys {
 		tes := expBy[k]
-		slices.SortStableFunc(tes, func(a, b TimelineEntry) int { return int(a.episode().Pending - b.episode().Pending) })
+		slices.SortStableFunc(tes, func(a, b TimelineEntry) int { return int(expectedEpisode(a).Pending - expectedEpisode(b).Pending) })
 		eps := gotBy[k]
 		for i, te := range tes {
-			want := te.episode()
+			want := expectedEpisode(te)
 			if i >= len(eps) {
 				problems = append(problems, fmt.Sprintf("line %d: expected %s, but it never became active", te.Line, want))
 				continue
@@ -251,10 +253,10 @@ func durEq(a, b *time.Duration) bool {
 }
 
 func diffEpisode(te TimelineEntry, got Episode) string {
-	want := te.episode()
+	want := expectedEpisode(te)
 	var diffs []string
 	if te.Pending != nil && *te.Pending != got.Pending {
-		diffs = append(diffs, fmt.Sprintf("pending at %s, expected %s", fmtDur(got.Pending), fmtDur(*te.Pending)))
+		diffs = append(diffs, fmt.Sprintf("pending at %s, expected %s", fixture.FormatDuration(got.Pending), fixture.FormatDuration(*te.Pending)))
 	}
 	if !durEq(te.Firing, got.Firing) {
 		diffs = append(diffs, fmt.Sprintf("firing %s, expected %s", optDur(got.Firing, "never"), optDur(te.Firing, "never")))
@@ -275,7 +277,7 @@ func optDur(d *time.Duration, none string) string {
 	if d == nil {
 		return none
 	}
-	return "at " + fmtDur(*d)
+	return "at " + fixture.FormatDuration(*d)
 }
 
 // sideBySide prints the expected and actual timelines in two columns.
@@ -283,7 +285,7 @@ func sideBySide(exp []TimelineEntry, got []Episode) string {
 	left := []string{"expected"}
 	expEps := make([]Episode, len(exp))
 	for i, te := range exp {
-		expEps[i] = te.episode()
+		expEps[i] = expectedEpisode(te)
 	}
 	sortEpisodes(expEps)
 	for _, e := range expEps {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/report"
 )
 
@@ -54,7 +55,7 @@ func runCompat(args []string, stdout, stderr io.Writer) int {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	files, err := harness.FindFixtures(paths)
+	files, err := fixture.Find(paths)
 	if err != nil {
 		fmt.Fprintf(stderr, "rulecheck compat: %v\n", err)
 		return exitBadInput
@@ -65,7 +66,7 @@ func runCompat(args []string, stdout, stderr io.Writer) int {
 		ptTime, rcTime     time.Duration
 	)
 	for _, f := range files {
-		if fx, err := harness.LoadFixture(f); err == nil && fx.Native {
+		if fx, err := fixture.Load(f); err == nil && fx.ServerSchedule {
 			continue
 		}
 		start := time.Now()

@@ -17,6 +17,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/lint"
 	"github.com/codevaldcortex/rulecheck/internal/report"
 )
@@ -136,7 +137,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	if len(paths) == 0 {
 		paths = []string{"fixtures"}
 	}
-	files, err := harness.FindFixtures(paths)
+	files, err := fixture.Find(paths)
 	if err != nil {
 		fmt.Fprintf(stderr, "rulecheck: %v\n", err)
 		return exitBadInput
