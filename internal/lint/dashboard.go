@@ -99,12 +99,12 @@ func (f *File) loadDashboard(opts LoadOptions) error {
 	content := f.Src.Content
 	var probe any
 	if err := json.Unmarshal(content, &probe); err != nil {
-		le := &LoadError{Category: CatJSON, Msg: strings.TrimPrefix(err.Error(), "json: ")}
+		var at Pos
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			le.Pos = f.Src.Pos(int(se.Offset))
+			at = f.Src.Pos(int(se.Offset))
 		}
-		f.LoadErrors = append(f.LoadErrors, le)
+		f.LoadErrors = append(f.LoadErrors, f.newLoadError(CatJSON, at, strings.TrimPrefix(err.Error(), "json: ")))
 		return nil
 	}
 	m, _ := probe.(map[string]any)
@@ -116,7 +116,7 @@ func (f *File) loadDashboard(opts LoadOptions) error {
 	r.dec.UseNumber()
 	root, err := r.value()
 	if err != nil && !errors.Is(err, io.EOF) {
-		f.LoadErrors = append(f.LoadErrors, &LoadError{Category: CatJSON, Msg: err.Error()})
+		f.LoadErrors = append(f.LoadErrors, f.newLoadError(CatJSON, Pos{}, err.Error()))
 		return nil
 	}
 	f.walkPanels(root, opts)
@@ -169,12 +169,11 @@ func (f *File) addParseError(e *Expr, err error) {
 		pe = &pes[0]
 	case errors.As(err, &pe):
 	}
-	le := &LoadError{Category: CatPromQL, Pos: e.Start(), Msg: "could not parse expression: " + err.Error()}
+	at, msg := e.Start(), "could not parse expression: "+err.Error()
 	if pe != nil {
-		le.Pos = e.Pos(int(pe.PositionRange.Start))
-		le.Msg = "could not parse expression: " + pe.Err.Error()
+		at, msg = e.Pos(int(pe.PositionRange.Start)), "could not parse expression: "+pe.Err.Error()
 	}
-	f.LoadErrors = append(f.LoadErrors, le)
+	f.LoadErrors = append(f.LoadErrors, f.newLoadError(CatPromQL, at, msg))
 }
 
 // grafanaVarRE matches Grafana's variable syntaxes: $var, ${var},

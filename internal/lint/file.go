@@ -5,9 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
+	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 	"github.com/codevaldcortex/rulecheck/internal/yamlnode"
 	"github.com/codevaldcortex/rulecheck/internal/yamlsafe"
+	"github.com/codevaldcortex/rulecheck/position"
 )
 
 // FileKind tells what a linted file holds.
@@ -43,7 +43,8 @@ func (k FileKind) String() string {
 	return [...]string{"rule file", "PrometheusRule", "dashboard", "Prometheus resource", "other"}[k]
 }
 
-// Load error categories, one per syntax check.
+// Load error categories, one per syntax check: the rule file loader's
+// error kinds, and JSON for dashboards.
 const (
 	CatYAML           = "yaml"
 	CatJSON           = "json"
@@ -54,12 +55,31 @@ const (
 	CatDuplicateGroup = "duplicate-group"
 )
 
+// categoryOf is the load error category of a rule file error kind.
+var categoryOf = map[rulefile.ErrorKind]string{
+	rulefile.ErrRulefmt:        CatRulefmt,
+	rulefile.ErrRead:           CatRulefmt,
+	rulefile.ErrYAML:           CatYAML,
+	rulefile.ErrCRD:            CatCRD,
+	rulefile.ErrPromQL:         CatPromQL,
+	rulefile.ErrTemplate:       CatTemplate,
+	rulefile.ErrDuplicateGroup: CatDuplicateGroup,
+}
+
 // LoadError is a problem found while reading a file: the file, or the
 // group it is in, is not checked further.
 type LoadError struct {
+	position.Range
 	Category string
-	Pos      Pos
 	Msg      string
+}
+
+// Pos is the line and column of the error.
+func (e *LoadError) Pos() Pos { return Pos{Line: e.Line, Column: e.Column} }
+
+// newLoadError makes a LoadError of the file at a position.
+func (f *File) newLoadError(category string, p Pos, msg string) *LoadError {
+	return &LoadError{Range: position.At(f.Path, p.Line, p.Column), Category: category, Msg: msg}
 }
 
 // File is one linted file.
@@ -330,8 +350,6 @@ func ParseFile(path string, content []byte, opts LoadOptions) (*File, error) {
 	return f, nil
 }
 
-var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
-
 func (f *File) loadYAML(opts LoadOptions) error {
 	content := f.Src.Content
 	f.Kind = RuleFile
@@ -366,7 +384,7 @@ func (f *File) loadYAML(opts LoadOptions) error {
 	case proms > 0:
 		f.Kind = PrometheusFile
 	case len(docs) == 0:
-		f.LoadErrors = append(f.LoadErrors, &LoadError{Category: CatRulefmt, Msg: "empty file: no YAML document, expected a rule file or a PrometheusRule"})
+		f.LoadErrors = append(f.LoadErrors, f.newLoadError(CatRulefmt, Pos{}, "empty file: no YAML document, expected a rule file or a PrometheusRule"))
 		return nil
 	default:
 		f.Kind = OtherFile
@@ -411,7 +429,7 @@ func (f *File) loadYAML(opts LoadOptions) error {
 	}
 	for _, r := range f.Resources {
 		if r.noGroups.Line > 0 {
-			f.LoadErrors = append(f.LoadErrors, &LoadError{Category: CatCRD, Pos: r.noGroups, Msg: fmt.Sprintf("PrometheusRule %s has no spec.groups: the operator loads no rules from it", r.Key())})
+			f.LoadErrors = append(f.LoadErrors, f.newLoadError(CatCRD, r.noGroups, fmt.Sprintf("PrometheusRule %s has no spec.groups: the operator loads no rules from it", r.Key())))
 		}
 	}
 	f.build(rf, opts)
@@ -460,24 +478,12 @@ func (f *File) splitDocs() ([]*yamlDoc, error) {
 }
 
 func (f *File) addYAMLError(err error) {
-	msg := err.Error()
-	pos := Pos{}
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		l, _ := strconv.Atoi(m[1])
-		pos = Pos{Line: l, Column: 1}
-		msg = msg[len(m[0]):]
-	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	f.LoadErrors = append(f.LoadErrors, &LoadError{Category: CatYAML, Pos: pos, Msg: msg})
+	re := rulefile.YAMLError(f.Path, err)
+	f.LoadErrors = append(f.LoadErrors, &LoadError{Range: re.Range, Category: CatYAML, Msg: re.Msg})
 }
 
-var (
-	exprErrRE = regexp.MustCompile(`could not parse expression: (\d+):(\d+): `)
-	tmplErrRE = regexp.MustCompile(`(?:label|annotation) "[^"]*": template: `)
-	crdErrRE  = regexp.MustCompile(`missing kind|is not PrometheusRule|missing apiVersion|apiVersion "[^"]*" is not|without metadata\.name|has no spec|unknown field|invalid PrometheusRule|expected a Kubernetes object|without an items list|expected a PrometheusRule object`)
-	dupErrRE  = regexp.MustCompile(`is repeated in the same file|is already defined at line`)
-)
-
+// addRulefileError records the rule file loader's errors, each under the
+// category of its kind.
 func (f *File) addRulefileError(err error) {
 	var errs []error
 	var es rulefile.Errors
@@ -487,92 +493,40 @@ func (f *File) addRulefileError(err error) {
 		errs = []error{err}
 	}
 	for _, e := range errs {
-		le := &LoadError{Category: CatRulefmt, Msg: e.Error()}
+		le := f.newLoadError(CatRulefmt, Pos{}, e.Error())
 		var re *rulefile.Error
 		if errors.As(e, &re) {
-			le.Pos, le.Msg = re.Pos, re.Msg
-		}
-		switch {
-		case exprErrRE.MatchString(le.Msg):
-			le.Category = CatPromQL
-			f.refineExprError(le)
-		case tmplErrRE.MatchString(le.Msg):
-			le.Category = CatTemplate
-		case dupErrRE.MatchString(le.Msg):
-			le.Category = CatDuplicateGroup
-			if le.Pos.Line == 0 {
-				le.Pos = f.repeatedGroupPos(le.Msg)
+			le.Range, le.Msg, le.Category = re.Range, re.Msg, categoryOf[re.Kind]
+			le.File = f.Path
+			if re.Parse != nil {
+				f.refineExprError(le, re)
 			}
-		case crdErrRE.MatchString(le.Msg):
-			le.Category = CatCRD
-		case strings.Contains(le.Msg, "cannot unmarshal") || strings.Contains(le.Msg, "did not find expected"):
-			le.Category = CatYAML
 		}
-		dup := false
-		for _, o := range f.LoadErrors {
-			dup = dup || *o == *le
-		}
-		if !dup {
+		if !slices.ContainsFunc(f.LoadErrors, func(o *LoadError) bool { return *o == *le }) {
 			f.LoadErrors = append(f.LoadErrors, le)
 		}
 	}
 }
 
 // refineExprError moves a PromQL parse error from the expression's start to
-// the position the parser names inside the expression.
-func (f *File) refineExprError(le *LoadError) {
-	m := exprErrRE.FindStringSubmatchIndex(le.Msg)
-	line, _ := strconv.Atoi(le.Msg[m[2]:m[3]])
-	col, _ := strconv.Atoi(le.Msg[m[4]:m[5]])
-	node := f.scalarAt(le.Pos)
+// the byte of the expression the parser points at, and leaves the
+// position out of the message.
+func (f *File) refineExprError(le *LoadError, re *rulefile.Error) {
+	prefix := ""
+	if re.Rule != "" {
+		prefix = re.Rule + ": "
+	}
+	le.Msg = prefix + "could not parse expression: parse error: " + re.Parse.Err.Error()
+	node := f.scalarAt(le.Pos())
 	if node == nil {
 		return
 	}
-	t := f.Src.NewText(le.Pos, node.Value)
-	off := 0
-	for l := 1; l < line; l++ {
-		i := strings.IndexByte(node.Value[off:], '\n')
-		if i < 0 {
-			break
-		}
-		off += i + 1
-	}
+	t := f.Src.NewText(le.Pos(), node.Value)
 	// The parser puts errors at the end of input after trailing
 	// newlines; keep them on the expression's last line.
-	le.Pos = t.Pos(min(off+col-1, len(strings.TrimRight(node.Value, " \t\r\n"))))
-	le.Msg = le.Msg[:m[0]] + "could not parse expression: " + le.Msg[m[1]:]
-}
-
-var quotedRE = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"`)
-
-// repeatedGroupPos finds the second group named in a "repeated" message.
-func (f *File) repeatedGroupPos(msg string) Pos {
-	m := quotedRE.FindStringSubmatch(msg)
-	if m == nil {
-		return Pos{}
-	}
-	name, err := strconv.Unquote(m[0])
-	if err != nil {
-		name = m[1]
-	}
-	var found []Pos
-	for _, n := range f.nodesAt {
-		if n.Kind != yaml.MappingNode {
-			continue
-		}
-		if g := yamlnode.Value(n, "groups"); g != nil && g.Kind == yaml.SequenceNode {
-			for _, it := range g.Content {
-				if nn := yamlnode.Value(it, "name"); nn != nil && nn.Value == name {
-					found = append(found, nodePos(nn))
-				}
-			}
-		}
-	}
-	sort.Slice(found, func(i, j int) bool { return found[i].Line < found[j].Line })
-	if len(found) > 1 {
-		return found[1]
-	}
-	return Pos{}
+	off := min(int(re.Parse.PositionRange.Start), len(strings.TrimRight(node.Value, " \t\r\n")))
+	p := t.Pos(max(0, off))
+	le.Line, le.Column = p.Line, p.Column
 }
 
 // scalarAt finds the scalar node at a position.
@@ -660,17 +614,17 @@ func (f *File) loadPrometheus(doc *yaml.Node) {
 	m := yamlnode.Mapping(doc)
 	var generic any
 	if err := m.Decode(&generic); err != nil {
-		f.LoadErrors = append(f.LoadErrors, &LoadError{Category: CatCRD, Pos: nodePos(m), Msg: err.Error()})
+		f.LoadErrors = append(f.LoadErrors, f.newLoadError(CatCRD, nodePos(m), err.Error()))
 		return
 	}
 	js, err := json.Marshal(generic)
 	if err != nil {
-		f.LoadErrors = append(f.LoadErrors, &LoadError{Category: CatCRD, Pos: nodePos(m), Msg: err.Error()})
+		f.LoadErrors = append(f.LoadErrors, f.newLoadError(CatCRD, nodePos(m), err.Error()))
 		return
 	}
 	var p monitoringv1.Prometheus
 	if err := json.Unmarshal(js, &p); err != nil {
-		f.LoadErrors = append(f.LoadErrors, &LoadError{Category: CatCRD, Pos: nodePos(m), Msg: "invalid Prometheus: " + strings.TrimPrefix(err.Error(), "json: ")})
+		f.LoadErrors = append(f.LoadErrors, f.newLoadError(CatCRD, nodePos(m), "invalid Prometheus: "+strings.TrimPrefix(err.Error(), "json: ")))
 		return
 	}
 	f.Prometheuses = append(f.Prometheuses, &Prometheus{Prometheus: &p, File: f.Path, Pos: nodePos(m)})

@@ -10,6 +10,7 @@
 package lint
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
+	"github.com/codevaldcortex/rulecheck/position"
 )
 
 // Severity says how bad a finding is.
@@ -108,17 +110,32 @@ func (c *Check) Summary() string {
 
 // Finding is one problem found by a check.
 type Finding struct {
+	position.Range
+	Severity Severity
+	Check    string
+	Message  string
+	// Rule names the alerting or recording rule, or the dashboard panel,
+	// the finding is about, if any.
+	Rule string
+
+	rule *Rule
+}
+
+// findingJSON is a finding as the JSON output writes it: always with a
+// line and a column.
+type findingJSON struct {
 	File     string   `json:"file"`
 	Line     int      `json:"line"`
 	Column   int      `json:"column"`
 	Severity Severity `json:"severity"`
 	Check    string   `json:"check"`
 	Message  string   `json:"message"`
-	// Rule names the alerting or recording rule, or the dashboard panel,
-	// the finding is about, if any.
-	Rule string `json:"rule,omitempty"`
+	Rule     string   `json:"rule,omitempty"`
+}
 
-	rule *Rule
+// MarshalJSON writes the finding with its file, line and column first.
+func (f Finding) MarshalJSON() ([]byte, error) {
+	return json.Marshal(findingJSON{f.File, f.Line, f.Column, f.Severity, f.Check, f.Message, f.Rule})
 }
 
 // Pos returns the finding's position.
@@ -138,7 +155,7 @@ type Pass struct {
 
 // Reportf reports a finding at a position of the pass's file.
 func (p *Pass) Reportf(pos Pos, format string, args ...any) {
-	p.report(Finding{File: p.File.Path, Line: pos.Line, Column: pos.Column, Check: p.Check.ID, Message: fmt.Sprintf(format, args...)})
+	p.report(Finding{Range: position.At(p.File.Path, pos.Line, pos.Column), Check: p.Check.ID, Message: fmt.Sprintf(format, args...)})
 }
 
 // RuleReportf reports a finding about a rule at pos (the rule's position
@@ -147,7 +164,7 @@ func (p *Pass) RuleReportf(r *Rule, pos Pos, format string, args ...any) {
 	if pos.Line == 0 {
 		pos = r.Pos
 	}
-	p.report(Finding{File: p.File.Path, Line: pos.Line, Column: pos.Column, Check: p.Check.ID, Message: fmt.Sprintf(format, args...), Rule: r.Name, rule: r})
+	p.report(Finding{Range: position.At(p.File.Path, pos.Line, pos.Column), Check: p.Check.ID, Message: fmt.Sprintf(format, args...), Rule: r.Name, rule: r})
 }
 
 // ExprReportf reports a finding about a node of an expression, positioned
@@ -177,7 +194,7 @@ func (e *Expr) reportAt(p *Pass, pos Pos, msg string) {
 		p.RuleReportf(e.Rule, pos, "%s", msg)
 		return
 	}
-	p.report(Finding{File: p.File.Path, Line: pos.Line, Column: pos.Column, Check: p.Check.ID, Message: msg, Rule: e.Panel})
+	p.report(Finding{Range: position.At(p.File.Path, pos.Line, pos.Column), Check: p.Check.ID, Message: msg, Rule: e.Panel})
 }
 
 // Catalog is the project's metric catalog, nil without one.

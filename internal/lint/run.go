@@ -15,6 +15,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
+	"github.com/codevaldcortex/rulecheck/position"
 )
 
 // Project is everything linted in one run.
@@ -202,7 +203,7 @@ func Run(paths []string, opts Options) (*Result, error) {
 			return nil, &InputError{Path: path, Err: errors.New("holds no Prometheus resource (kind: Prometheus)")}
 		}
 		if len(f.LoadErrors) > 0 {
-			return nil, &InputError{Path: path, Err: fmt.Errorf("%d:%d: %s", f.LoadErrors[0].Pos.Line, f.LoadErrors[0].Pos.Column, f.LoadErrors[0].Msg)}
+			return nil, &InputError{Path: path, Err: fmt.Errorf("%d:%d: %s", f.LoadErrors[0].Line, f.LoadErrors[0].Column, f.LoadErrors[0].Msg)}
 		}
 		proj.Prometheuses = append(proj.Prometheuses, f.Prometheuses...)
 	}
@@ -310,7 +311,7 @@ func applyIgnores(f *File, found []Finding, checks []*Check, known, enabled map[
 		if !enabled[id] {
 			return
 		}
-		fd := Finding{File: f.Path, Line: ig.Line, Column: ig.Column, Check: id, Severity: sevOf(id), Message: fmt.Sprintf(format, args...)}
+		fd := Finding{Range: position.At(f.Path, ig.Line, ig.Column), Check: id, Severity: sevOf(id), Message: fmt.Sprintf(format, args...)}
 		if ig.Rule != nil {
 			fd.Rule = ig.Rule.Name
 		}

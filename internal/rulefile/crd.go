@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
-	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"go.yaml.in/yaml/v3"
 
@@ -48,7 +47,7 @@ func parseCRD(path string, content []byte, opts Options) (*File, error) {
 				if first == g.Pos {
 					msg = fmt.Sprintf("group %q is defined twice in this file: a YAML alias repeats it", g.Name)
 				}
-				errs = append(errs, &Error{File: path, Pos: g.Pos, Msg: msg})
+				errs = append(errs, errAt(path, g.Pos, ErrDuplicateGroup, msg))
 				continue
 			}
 			seen[g.Name] = g.Pos
@@ -59,14 +58,14 @@ func parseCRD(path string, content []byte, opts Options) (*File, error) {
 	for _, doc := range docs {
 		obj := yamlnode.Mapping(doc)
 		if obj == nil {
-			errs = append(errs, &Error{File: path, Pos: nodePos(yamlnode.Content(doc)), Msg: "expected a Kubernetes object (a mapping with apiVersion and kind)"})
+			errs = append(errs, errAt(path, nodePos(yamlnode.Content(doc)), ErrCRD, "expected a Kubernetes object (a mapping with apiVersion and kind)"))
 			continue
 		}
 		kind := yamlnode.Value(obj, "kind")
 		if kind != nil && (kind.Value == "List" || kind.Value == "PrometheusRuleList") {
 			items := yamlnode.Value(obj, "items")
 			if items == nil || items.Kind != yaml.SequenceNode {
-				errs = append(errs, &Error{File: path, Pos: nodePos(obj), Msg: kind.Value + " without an items list"})
+				errs = append(errs, errAt(path, nodePos(obj), ErrCRD, kind.Value+" without an items list"))
 				continue
 			}
 			for _, it := range items.Content {
@@ -122,18 +121,18 @@ type ruleNodes struct {
 func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
 	at := nodePos(obj)
 	if obj.Kind != yaml.MappingNode {
-		return nil, &Error{File: path, Pos: at, Msg: "expected a PrometheusRule object"}
+		return nil, errAt(path, at, ErrCRD, "expected a PrometheusRule object")
 	}
 	api, kind := yamlnode.Value(obj, "apiVersion"), yamlnode.Value(obj, "kind")
 	switch {
 	case kind == nil:
-		return nil, &Error{File: path, Pos: at, Msg: "missing kind: expected kind: PrometheusRule"}
+		return nil, errAt(path, at, ErrCRD, "missing kind: expected kind: PrometheusRule")
 	case kind.Value != "PrometheusRule":
-		return nil, &Error{File: path, Pos: nodePos(kind), Msg: fmt.Sprintf("kind %q is not PrometheusRule", kind.Value)}
+		return nil, errAt(path, nodePos(kind), ErrCRD, fmt.Sprintf("kind %q is not PrometheusRule", kind.Value))
 	case api == nil:
-		return nil, &Error{File: path, Pos: at, Msg: "missing apiVersion: expected apiVersion: " + crdAPIVersion}
+		return nil, errAt(path, at, ErrCRD, "missing apiVersion: expected apiVersion: "+crdAPIVersion)
 	case api.Value != crdAPIVersion:
-		return nil, &Error{File: path, Pos: nodePos(api), Msg: fmt.Sprintf("apiVersion %q is not %s", api.Value, crdAPIVersion)}
+		return nil, errAt(path, nodePos(api), ErrCRD, fmt.Sprintf("apiVersion %q is not %s", api.Value, crdAPIVersion))
 	}
 	if !opts.IgnoreUnknownFields {
 		if errs := unknownFields(path, obj, reflect.TypeFor[monitoringv1.PrometheusRule](), ""); len(errs) > 0 {
@@ -144,19 +143,19 @@ func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
 	// wrong types.
 	var generic any
 	if err := obj.Decode(&generic); err != nil {
-		return nil, positioned(path, err, at)
+		return nil, yamlError(path, err, at)
 	}
 	js, err := json.Marshal(generic)
 	if err != nil {
-		return nil, &Error{File: path, Pos: at, Msg: err.Error()}
+		return nil, errAt(path, at, ErrCRD, err.Error())
 	}
 	var pr monitoringv1.PrometheusRule
 	if err := json.Unmarshal(js, &pr); err != nil {
-		return nil, &Error{File: path, Pos: at, Msg: "invalid PrometheusRule: " + strings.TrimPrefix(err.Error(), "json: ")}
+		return nil, errAt(path, at, ErrCRD, "invalid PrometheusRule: "+strings.TrimPrefix(err.Error(), "json: "))
 	}
 	meta := yamlnode.Value(obj, "metadata")
 	if pr.Name == "" {
-		return nil, &Error{File: path, Pos: valuePosOr(meta, obj), Msg: "PrometheusRule without metadata.name"}
+		return nil, errAt(path, valuePosOr(meta, obj), ErrCRD, "PrometheusRule without metadata.name")
 	}
 	resource := pr.Name
 	if pr.Namespace != "" {
@@ -164,15 +163,15 @@ func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
 	}
 	spec := yamlnode.Value(obj, "spec")
 	if spec == nil || spec.Kind != yaml.MappingNode {
-		return nil, &Error{File: path, Pos: at, Msg: fmt.Sprintf("PrometheusRule %s has no spec", resource)}
+		return nil, errAt(path, at, ErrCRD, fmt.Sprintf("PrometheusRule %s has no spec", resource))
 	}
 	var rgs rulefmt.RuleGroups
 	if err := spec.Decode(&rgs); err != nil {
-		return nil, positioned(path, err, nodePos(spec))
+		return nil, yamlError(path, err, nodePos(spec))
 	}
 	var nodes ruleNodes
 	if err := spec.Decode(&nodes); err != nil {
-		return nil, positioned(path, err, nodePos(spec))
+		return nil, yamlError(path, err, nodePos(spec))
 	}
 	var errs Errors
 	groupsNode := yamlnode.Value(spec, "groups")
@@ -188,21 +187,7 @@ func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
 		if groupNode == nil {
 			gpos = nodePos(spec)
 		}
-		if g.Name == "" {
-			errs = append(errs, &Error{File: path, Pos: gpos, Msg: "Groupname must not be empty"})
-		}
-		if seen[g.Name] {
-			errs = append(errs, &Error{File: path, Pos: nodePos(&gn.Name), Msg: fmt.Sprintf("groupname: %q is repeated in the same file", g.Name)})
-		}
-		seen[g.Name] = true
-		for k, v := range g.Labels {
-			if !opts.scheme().IsValidLabelName(k) || k == model.MetricNameLabel {
-				errs = append(errs, &Error{File: path, Pos: gpos, Msg: "invalid label name: " + k})
-			}
-			if !model.LabelValue(v).IsValid() {
-				errs = append(errs, &Error{File: path, Pos: gpos, Msg: "invalid label value: " + v})
-			}
-		}
+		errs = append(errs, groupErrors(path, g, groupNode, seen, opts)...)
 		grp := Group{RuleGroup: g, Pos: nodePos(&gn.Name), Resource: resource}
 		if gn.Name.Line == 0 {
 			grp.Pos = gpos
@@ -227,9 +212,7 @@ func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
 				if name == "" {
 					name = r.Record
 				}
-				e := positioned(path, &werr, rpos)
-				e.Msg = fmt.Sprintf("group %q, rule %d, %q: %s", g.Name, j+1, name, e.Msg)
-				errs = append(errs, e)
+				errs = append(errs, ruleError(path, &rulefmt.Error{Group: g.Name, Rule: j + 1, RuleName: name, Err: werr}, rpos))
 			}
 		}
 		out = append(out, grp)
@@ -279,7 +262,7 @@ func unknownFields(path string, n *yaml.Node, t reflect.Type, where string) Erro
 			}
 			ft, ok := fields[k.Value]
 			if !ok {
-				errs = append(errs, &Error{File: path, Pos: nodePos(k), Msg: fmt.Sprintf("unknown field %q%s", k.Value, inWhere(where))})
+				errs = append(errs, errAt(path, nodePos(k), ErrCRD, fmt.Sprintf("unknown field %q%s", k.Value, inWhere(where))))
 				continue
 			}
 			errs = append(errs, unknownFields(path, n.Content[i+1], ft, join(where, k.Value))...)

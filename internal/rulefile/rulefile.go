@@ -15,9 +15,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"regexp"
+	"sort"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/prometheus/common/model"
@@ -122,31 +121,6 @@ func (f *File) RuleGroups() *rulefmt.RuleGroups {
 	return rgs
 }
 
-// Error is a problem at a position in a file.
-type Error struct {
-	File string
-	Pos  Pos
-	Msg  string
-}
-
-func (e *Error) Error() string {
-	if e.Pos.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return fmt.Sprintf("%s:%s: %s", e.File, e.Pos, e.Msg)
-}
-
-// Errors is a list of errors found in one file.
-type Errors []error
-
-func (es Errors) Error() string {
-	msgs := make([]string, len(es))
-	for i, e := range es {
-		msgs[i] = e.Error()
-	}
-	return strings.Join(msgs, "\n")
-}
-
 // MaxFileSize is the largest rule file read, in bytes.
 var MaxFileSize int64 = 32 << 20
 
@@ -156,24 +130,24 @@ func ReadFile(path string) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return nil, &Error{File: path, Msg: "no such file"}
+			return nil, errAt(path, Pos{}, ErrRead, "no such file")
 		}
-		return nil, &Error{File: path, Msg: err.Error()}
+		return nil, errAt(path, Pos{}, ErrRead, err.Error())
 	}
 	if st.IsDir() {
-		return nil, &Error{File: path, Msg: "is a directory, expected a file"}
+		return nil, errAt(path, Pos{}, ErrRead, "is a directory, expected a file")
 	}
 	if st.Size() > MaxFileSize {
-		return nil, &Error{File: path, Msg: fmt.Sprintf("file is %d bytes, larger than the limit of %d bytes", st.Size(), MaxFileSize)}
+		return nil, errAt(path, Pos{}, ErrRead, fmt.Sprintf("file is %d bytes, larger than the limit of %d bytes", st.Size(), MaxFileSize))
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &Error{File: path, Msg: err.Error()}
+		return nil, errAt(path, Pos{}, ErrRead, err.Error())
 	}
 	if i := bytes.IndexByte(b, 0); i >= 0 {
 		line := bytes.Count(b[:i], []byte("\n")) + 1
 		col := i - bytes.LastIndexByte(b[:i], '\n')
-		return nil, &Error{File: path, Pos: Pos{line, col}, Msg: "binary content (NUL byte), expected YAML text"}
+		return nil, errAt(path, Pos{line, col}, ErrRead, "binary content (NUL byte), expected YAML text")
 	}
 	return b, nil
 }
@@ -192,7 +166,7 @@ func Parse(path string, content []byte, opts Options) (*File, error) {
 	// Refuse alias bombs and absurd nesting before anything walks the
 	// document: the PrometheusRule checks follow aliases.
 	if err := yamlsafe.Check(content); err != nil {
-		return nil, positioned(path, err, Pos{})
+		return nil, yamlError(path, err, Pos{})
 	}
 	if IsCRD(content) {
 		return parseCRD(path, content, opts)
@@ -213,33 +187,6 @@ func IsCRD(content []byte) bool {
 
 var nopLogger = slog.New(slog.DiscardHandler)
 
-var yamlLineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
-
-// lineCol matches the "L:C: " prefix rulefmt puts on positioned errors.
-var lineColRE = regexp.MustCompile(`^(\d+):(\d+): (?:\d+:\d+: )?`)
-
-// positioned turns an error of the yaml or rulefmt packages into an Error
-// with the position they name, or the fallback position when they name none.
-func positioned(file string, err error, fallback Pos) *Error {
-	msg := err.Error()
-	if m := lineColRE.FindStringSubmatch(msg); m != nil {
-		l, _ := strconv.Atoi(m[1])
-		c, _ := strconv.Atoi(m[2])
-		return &Error{File: file, Pos: Pos{l, c}, Msg: msg[len(m[0]):]}
-	}
-	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		l, _ := strconv.Atoi(m[1])
-		return &Error{File: file, Pos: Pos{Line: l}, Msg: strings.TrimPrefix(msg[len(m[0]):], "yaml: ")}
-	}
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		// "line N: cannot unmarshal ..."; keep the first, which is what a
-		// user fixes first.
-		return positioned(file, errors.New(te.Errors[0]), fallback)
-	}
-	return &Error{File: file, Pos: fallback, Msg: strings.TrimPrefix(msg, "yaml: ")}
-}
-
 // nodeGroups mirrors rulefmt's node structure, to learn where groups and
 // rules are written.
 type nodeGroups struct {
@@ -252,27 +199,23 @@ type nodeGroups struct {
 func parsePlain(path string, content []byte, opts Options) (*File, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(content, &root); err != nil {
-		return nil, positioned(path, err, Pos{})
+		return nil, yamlError(path, err, Pos{})
 	}
 	if isEmptyDocument(&root) {
 		// Prometheus and promtool load an empty or null file as no groups.
 		return &File{Path: path, Kind: Plain}, nil
 	}
 	if m := yamlnode.Mapping(&root); m == nil {
-		return nil, &Error{File: path, Pos: nodePos(yamlnode.Content(&root)), Msg: "expected a mapping with a \"groups\" key"}
+		return nil, errAt(path, nodePos(yamlnode.Content(&root)), ErrRulefmt, "expected a mapping with a \"groups\" key")
 	}
 	rgs, errs := rulefmt.Parse(content, opts.IgnoreUnknownFields, opts.scheme(), opts.parser(), nopLogger)
 	var nodes nodeGroups
 	_ = root.Decode(&nodes)
+	if rgs == nil && len(errs) > 0 {
+		return nil, decodeErrors(path, content, errs)
+	}
 	if len(errs) > 0 {
-		return nil, fileErrors(path, errs, func(group string, rule int) Pos {
-			for _, g := range nodes.Groups {
-				if g.Name.Value == group && rule > 0 && rule <= len(g.Rules) {
-					return nodePos(&g.Rules[rule-1])
-				}
-			}
-			return Pos{}
-		})
+		return nil, plainErrors(path, rgs, &root, errs, opts)
 	}
 	f := &File{Path: path, Kind: Plain}
 	for i, g := range rgs.Groups {
@@ -296,22 +239,105 @@ func isEmptyDocument(doc *yaml.Node) bool {
 	return doc.Kind == 0 || (len(doc.Content) == 1 && doc.Content[0].Tag == "!!null")
 }
 
-// fileErrors converts rulefmt's errors into positioned errors; rulePos finds
-// a rule's position for errors that rulefmt reports without one.
-func fileErrors(path string, errs []error, rulePos func(group string, rule int) Pos) error {
+// decodeErrors converts the errors of rulefmt's decode of a file: a value
+// of the wrong type (ErrYAML) or a field rulefmt does not know (ErrRulefmt,
+// told apart by decoding again without the known-fields check).
+func decodeErrors(path string, content []byte, errs []error) error {
+	kind := ErrRulefmt
+	var loose rulefmt.RuleGroups
+	if err := yaml.Unmarshal(content, &loose); err != nil {
+		kind = ErrYAML
+	}
 	out := make(Errors, 0, len(errs))
 	for _, err := range errs {
-		var fallback Pos
+		e := yamlError(path, err, Pos{})
+		e.Kind = kind
+		out = append(out, e)
+	}
+	return oneOrAll(out)
+}
+
+// plainErrors converts rulefmt's validation errors. The checks of a group
+// itself are made here (rulefmt reports them as text only), in rulefmt's
+// order: each group's own errors, then its rules' errors.
+func plainErrors(path string, rgs *rulefmt.RuleGroups, root *yaml.Node, errs []error, opts Options) error {
+	var ruleErrs []*rulefmt.Error
+	var other []error
+	for _, err := range errs {
 		var re *rulefmt.Error
 		if errors.As(err, &re) {
-			fallback = rulePos(re.Group, re.Rule)
+			ruleErrs = append(ruleErrs, re)
+		} else {
+			other = append(other, err)
 		}
-		out = append(out, positioned(path, err, fallback))
 	}
-	if len(out) == 1 {
-		return out[0]
+	groups := yamlnode.Value(yamlnode.Mapping(root), "groups")
+	// rulePos is the position of a rule that rulefmt names by its group's
+	// name and its index.
+	rulePos := func(re *rulefmt.Error) Pos {
+		for i, g := range rgs.Groups {
+			if g.Name == re.Group && re.Rule > 0 && re.Rule <= len(g.Rules) {
+				return nodePos(yamlnode.Item(yamlnode.Value(yamlnode.Item(groups, i), "rules"), re.Rule-1))
+			}
+		}
+		return Pos{}
 	}
-	return out
+	var out Errors
+	seen := map[string]bool{}
+	for i, g := range rgs.Groups {
+		out = append(out, groupErrors(path, g, yamlnode.Item(groups, i), seen, opts)...)
+		for len(ruleErrs) > 0 && ruleErrs[0].Group == g.Name && ruleErrs[0].Rule <= len(g.Rules) {
+			out = append(out, ruleError(path, ruleErrs[0], rulePos(ruleErrs[0])))
+			ruleErrs = ruleErrs[1:]
+		}
+	}
+	for _, re := range ruleErrs {
+		out = append(out, ruleError(path, re, rulePos(re)))
+	}
+	if len(out) == 0 {
+		// rulefmt found something about the file as a whole (such as the
+		// name validation scheme).
+		for _, err := range other {
+			out = append(out, errAt(path, Pos{}, ErrRulefmt, err.Error()))
+		}
+	}
+	return oneOrAll(out)
+}
+
+// groupErrors checks a group as rulefmt does (a name, unique in the file,
+// valid label names and values), positioned at its YAML node.
+func groupErrors(path string, g rulefmt.RuleGroup, node *yaml.Node, seen map[string]bool, opts Options) Errors {
+	var errs Errors
+	gpos := nodePos(node)
+	if g.Name == "" {
+		errs = append(errs, errAt(path, gpos, ErrRulefmt, "Groupname must not be empty"))
+	}
+	if seen[g.Name] {
+		errs = append(errs, errAt(path, valuePos(node, "name"), ErrDuplicateGroup, fmt.Sprintf("groupname: %q is repeated in the same file", g.Name)))
+	}
+	seen[g.Name] = true
+	keys := make([]string, 0, len(g.Labels))
+	for k := range g.Labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if !opts.scheme().IsValidLabelName(k) || k == model.MetricNameLabel {
+			errs = append(errs, errAt(path, gpos, ErrRulefmt, "invalid label name: "+k))
+		}
+		if !model.LabelValue(g.Labels[k]).IsValid() {
+			errs = append(errs, errAt(path, gpos, ErrRulefmt, "invalid label value: "+g.Labels[k]))
+		}
+	}
+	return errs
+}
+
+// oneOrAll returns the only error of a list, or the list.
+func oneOrAll(errs Errors) error {
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return errs
 }
 
 func nodePos(n *yaml.Node) Pos {
@@ -340,7 +366,7 @@ func splitDocuments(path string, content []byte) ([]*yaml.Node, error) {
 			return docs, nil
 		}
 		if err != nil {
-			return nil, positioned(path, err, Pos{})
+			return nil, yamlError(path, err, Pos{})
 		}
 		if isEmptyDocument(&doc) {
 			continue // empty document, e.g. after a trailing ---

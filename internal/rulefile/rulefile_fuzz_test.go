@@ -58,8 +58,8 @@ func checkErr(t *testing.T, path string, err error) {
 	if !errors.As(err, &e) {
 		t.Fatalf("error is a %T, not a *rulefile.Error: %v", err, err)
 	}
-	if e.File != path || strings.TrimSpace(e.Msg) == "" || e.Pos.Line < 0 || e.Pos.Column < 0 {
-		t.Fatalf("unclear error: file %q, position %v, message %q", e.File, e.Pos, e.Msg)
+	if e.File != path || strings.TrimSpace(e.Msg) == "" || e.Line < 0 || e.Column < 0 {
+		t.Fatalf("unclear error: file %q, position %v, message %q", e.File, e.Range, e.Msg)
 	}
 	if !strings.HasPrefix(e.Error(), path) {
 		t.Fatalf("error does not start with the file: %v", e)

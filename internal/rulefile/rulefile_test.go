@@ -1,6 +1,7 @@
 package rulefile_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -205,4 +206,44 @@ metadata: {name: s}
 	require.NoError(t, err)
 	require.Len(t, f.Groups, 1)
 	assert.Equal(t, []rulefile.SkippedObject{{Pos: rulefile.Pos{Line: 1, Column: 1}, Kind: "ConfigMap"}, {Pos: rulefile.Pos{Line: 14, Column: 1}, Kind: "Service"}}, f.Skipped)
+}
+
+func TestErrorsCarryTheirKind(t *testing.T) {
+	for _, tc := range []struct {
+		name, content string
+		kind          rulefile.ErrorKind
+		line, column  int
+	}{
+		{"yaml syntax", "groups:\n- name: [\n", rulefile.ErrYAML, 2, 0},
+		{"wrong type", "groups:\n- name: g\n  rules: 3\n", rulefile.ErrYAML, 3, 0},
+		{"unknown field", "groups:\n- name: g\n  nope: 1\n  rules: []\n", rulefile.ErrRulefmt, 3, 0},
+		{"promql", "groups:\n- name: g\n  rules:\n  - record: r\n    expr: sum(\n", rulefile.ErrPromQL, 5, 11},
+		{"template", "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    labels: {a: '{{'}\n", rulefile.ErrTemplate, 4, 5},
+		{"duplicate group", "groups:\n- name: g\n  rules: []\n- name: g\n  rules: []\n", rulefile.ErrDuplicateGroup, 4, 9},
+		{"rulefmt", "groups:\n- name: g\n  rules:\n  - record: r\n    expr: up\n    for: 1m\n", rulefile.ErrRulefmt, 4, 13},
+		{"crd", "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: x}\nspec: {}\n", rulefile.ErrCRD, 2, 7},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := rulefile.Load(write(t, "r.yaml", tc.content), rulefile.Options{})
+			var es rulefile.Errors
+			if errors.As(err, &es) {
+				err = es[0]
+			}
+			var e *rulefile.Error
+			require.ErrorAs(t, err, &e)
+			assert.Equal(t, tc.kind, e.Kind, e.Error())
+			assert.Equal(t, tc.line, e.Line, e.Error())
+			assert.Equal(t, tc.column, e.Column, e.Error())
+		})
+	}
+}
+
+func TestPromQLErrorsKeepTheParserRange(t *testing.T) {
+	_, err := rulefile.Load(write(t, "r.yaml", "groups:\n- name: g\n  rules:\n  - record: r\n    expr: sum(rate(x[5m])\n"), rulefile.Options{})
+	var e *rulefile.Error
+	require.ErrorAs(t, err, &e)
+	require.NotNil(t, e.Parse)
+	assert.Equal(t, `group "g", rule 1, "r"`, e.Rule)
+	assert.Equal(t, "sum(rate(x[5m])", e.Parse.Query)
+	assert.Positive(t, int(e.Parse.PositionRange.Start))
 }

@@ -51,7 +51,7 @@ func loadErrorCheck(id, category, doc, example string) *lint.Check {
 		Run: func(p *lint.Pass) {
 			for _, le := range p.File.LoadErrors {
 				if le.Category == category {
-					pos := le.Pos
+					pos := le.Pos()
 					pos.Line = max(pos.Line, 1)
 					pos.Column = max(pos.Column, 1)
 					p.Reportf(pos, "%s", le.Msg)

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/position"
 )
 
 func TestParseWant(t *testing.T) {
@@ -49,9 +50,9 @@ func TestCompare(t *testing.T) {
 	want, err := ParseWant("f", 3, `a/b "one" c/d`)
 	require.NoError(t, err)
 	findings := []lint.Finding{
-		{File: "f", Line: 3, Check: "a/b", Message: "number one"},
-		{File: "f", Line: 3, Check: "a/b", Message: "number two"},
-		{File: "f", Line: 4, Check: "x/y", Message: "m"},
+		{Range: position.At("f", 3, 0), Check: "a/b", Message: "number one"},
+		{Range: position.At("f", 3, 0), Check: "a/b", Message: "number two"},
+		{Range: position.At("f", 4, 0), Check: "x/y", Message: "m"},
 	}
 	problems := Compare(findings, want)
 	assert.Equal(t, []string{
