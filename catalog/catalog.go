@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -18,6 +17,8 @@ import (
 
 	"github.com/prometheus/common/model"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/codevaldcortex/rulecheck/internal/inputfile"
 )
 
 // Type is a metric type as client_golang and the exposition formats name it.
@@ -109,7 +110,7 @@ var ScrapeMetrics = map[string]string{
 
 // Load reads a catalog file.
 func Load(path string) (*Catalog, error) {
-	b, err := os.ReadFile(path)
+	b, err := inputfile.Read(path)
 	if err != nil {
 		return nil, err
 	}

@@ -7,13 +7,15 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/prometheus/common/model"
 
 	"github.com/codevaldcortex/rulecheck/catalog"
-	"github.com/codevaldcortex/rulecheck/internal/report"
+	"github.com/codevaldcortex/rulecheck/internal/inputfile"
+	"github.com/codevaldcortex/rulecheck/internal/outfile"
 )
 
 const catalogUsage = `Usage: rulecheck catalog [flags] SOURCE ...
@@ -29,7 +31,7 @@ described in docs/catalog.md.
 With --check, the catalog is validated and compared with the sources:
 metrics the sources define that it lacks or types differently, labels that
 differ, and metrics no source defines that are not marked assumed. The exit
-status is 1 when they differ.
+status is 1 when they differ. A SOURCE of "-" is read from standard input.
 
 Exit status: 0 on success, 1 when the sources conflict or differ from the
 checked catalog, 2 on bad usage or unreadable input.
@@ -37,7 +39,7 @@ checked catalog, 2 on bad usage or unreadable input.
 Examples:
   rulecheck catalog internal/metrics/metrics.go > rules/metrics.yaml
   rulecheck catalog --job api=30s,http_ metrics.go
-  curl -s localhost:8080/metrics | rulecheck catalog /dev/stdin
+  curl -s localhost:8080/metrics | rulecheck catalog -
   rulecheck catalog --check rules/metrics.yaml internal/metrics/metrics.go
 
 Flags:
@@ -71,10 +73,19 @@ func runCatalog(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitBadInput
 	}
+	var out *outfile.File
+	if output != "" && check == "" {
+		f, err := outfile.Open(output, fs.Args())
+		if err != nil {
+			return bad("-o: %v", err)
+		}
+		defer abortReport(f, stderr)
+		out = f
+	}
 	built := &catalog.Catalog{}
 	code := exitOK
 	for _, path := range fs.Args() {
-		src, err := os.ReadFile(path)
+		src, err := readSource(path)
 		if err != nil {
 			return bad("%v", err)
 		}
@@ -129,23 +140,16 @@ func runCatalog(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return bad("%v", err)
 	}
-	header := "# Metric catalog for rulecheck lint (see docs/catalog.md), built by:\n#   rulecheck catalog " + strings.Join(args, " ") + "\n"
-	if output == "" {
+	header := "# Metric catalog for rulecheck lint (see docs/catalog.md), built by:\n#   rulecheck catalog " + quoteArgs(args) + "\n"
+	if out == nil {
 		fmt.Fprint(stdout, header)
 		_, _ = stdout.Write(b)
 		return code
 	}
-	f, err := report.Create(output)
-	if err != nil {
-		return bad("-o: %v", err)
-	}
-	defer f.Abort()
-	fmt.Fprint(f, header)
-	if _, err := f.Write(b); err != nil {
-		return bad("-o: %v", err)
-	}
-	if err := f.Commit(); err != nil {
-		return bad("-o: %v", err)
+	fmt.Fprint(out, header)
+	_, _ = out.Write(b)
+	if err := out.Commit(); err != nil {
+		return bad("-o: %v; no catalog written", err)
 	}
 	return code
 }
@@ -172,4 +176,33 @@ func addJob(c *catalog.Catalog, spec string) error {
 		}
 	}
 	return nil
+}
+
+// readSource reads a catalog source: a regular file within the size limit,
+// or standard input for "-".
+func readSource(path string) ([]byte, error) {
+	if path != "-" {
+		return inputfile.Read(path)
+	}
+	b, err := inputfile.ReadLimited(os.Stdin, inputfile.MaxSize)
+	if err != nil {
+		return nil, fmt.Errorf("standard input: %w", err)
+	}
+	return b, nil
+}
+
+// quoteArgs renders a command line for a YAML comment: arguments made only
+// of characters that need no quoting are kept, the others are quoted with
+// control characters (a newline in a file name) escaped, so the comment
+// stays one line and the catalog stays valid whatever the names.
+func quoteArgs(args []string) string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=,:@%+-") == "" {
+			out[i] = a
+		} else {
+			out[i] = strconv.Quote(a)
+		}
+	}
+	return strings.Join(out, " ")
 }

@@ -93,3 +93,35 @@ func TestCatalogUsage(t *testing.T) {
 		assert.Contains(t, stderr, tt.stderr, tt.args)
 	}
 }
+
+// TestCatalogOutputValidWhateverTheNames: a source whose name holds a
+// newline still gives a catalog that parses, written into the named path.
+func TestCatalogOutputValidWhateverTheNames(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile("../../testdata/catalog/metrics.prom")
+	require.NoError(t, err)
+	name := filepath.Join(dir, "evil\nmetrics: []\n#.prom")
+	require.NoError(t, os.WriteFile(name, src, 0o644))
+	out := filepath.Join(dir, "catalog.yaml")
+	code, _, stderr := runArgs("catalog", "-o", out, name)
+	require.Equal(t, exitOK, code, stderr)
+	c, err := catalog.Load(out)
+	require.NoError(t, err)
+	assert.NotEmpty(t, c.Metrics)
+}
+
+// TestCatalogOutputNotAnInput: -o naming a source is refused before
+// anything is written, and the source is left as it was.
+func TestCatalogOutputNotAnInput(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "metrics.prom")
+	b, err := os.ReadFile("../../testdata/catalog/metrics.prom")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(src, b, 0o644))
+	code, _, stderr := runArgs("catalog", "-o", src, src)
+	assert.Equal(t, exitBadInput, code)
+	assert.Contains(t, stderr, "is also an input")
+	after, err := os.ReadFile(src)
+	require.NoError(t, err)
+	assert.Equal(t, b, after)
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/harness"
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
+	"github.com/codevaldcortex/rulecheck/internal/inputfile"
 	"github.com/codevaldcortex/rulecheck/internal/report"
 )
 
@@ -146,7 +147,7 @@ func promtoolVerdict(promtool, file string) (verdict, error) {
 	if runErr != nil && !errors.As(runErr, &exitErr) {
 		return verdict{}, runErr
 	}
-	b, err := os.ReadFile(tmp.Name())
+	b, err := inputfile.Read(tmp.Name())
 	if err != nil {
 		return verdict{}, err
 	}

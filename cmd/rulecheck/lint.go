@@ -12,7 +12,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/internal/lint"
 	"github.com/codevaldcortex/rulecheck/internal/lint/checks"
-	"github.com/codevaldcortex/rulecheck/internal/report"
+	"github.com/codevaldcortex/rulecheck/internal/outfile"
 )
 
 const lintUsage = `Usage: rulecheck lint [flags] [FILE or DIR ...]
@@ -134,6 +134,19 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	if len(paths) == 0 {
 		paths = []string{"rules"}
 	}
+	var file *outfile.File
+	if output != "" {
+		inputs, _, err := lint.FindFiles(paths)
+		if err != nil {
+			return bad("%v", err)
+		}
+		inputs = append(inputs, promFiles...)
+		inputs = append(inputs, configPath, catalogPath)
+		if file, err = outfile.Open(output, inputs); err != nil {
+			return bad("-o: %v", err)
+		}
+		defer abortReport(file, stderr)
+	}
 	res, err := lint.Run(paths, lint.Options{
 		Checks:              all,
 		Config:              cfg,
@@ -148,13 +161,8 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return bad("no rule files, dashboards or Prometheus resources found in %s", strings.Join(paths, ", "))
 	}
 
-	out := stdout
-	var file *report.AtomicFile
-	if output != "" {
-		if file, err = report.Create(output); err != nil {
-			return bad("-o: %v", err)
-		}
-		defer file.Abort()
+	var out io.Writer = stdout
+	if file != nil {
 		out = file
 	}
 	opts := lint.OutputOptions{FailOn: failSev, Version: "dev"}
@@ -169,7 +177,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	}
 	if file != nil {
 		if err := file.Commit(); err != nil {
-			return bad("-o: %v", err)
+			return bad("-o: %v; no report written", err)
 		}
 	}
 	if lint.AtLeast(res.Findings, failSev) {

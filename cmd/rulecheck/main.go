@@ -34,6 +34,7 @@ Run "rulecheck COMMAND -h" for a command's flags.
 `
 
 func main() {
+	cleanUpOnSignal(os.Stderr)
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

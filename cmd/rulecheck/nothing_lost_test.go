@@ -94,9 +94,9 @@ func TestJUnitUnwritable(t *testing.T) {
 	}
 }
 
-// TestJUnitNoTemporaryFiles: a run writes its report through a temporary
-// file and renames it; afterwards only the report is there, whether the
-// tests passed or failed, and an existing report is replaced.
+// TestJUnitNoTemporaryFiles: a run writes its report into the named path;
+// afterwards only the report is there, whether the tests passed or failed,
+// and an existing report is overwritten.
 func TestJUnitNoTemporaryFiles(t *testing.T) {
 	dir, fixture := writeSuite(t)
 	out := t.TempDir()
@@ -217,6 +217,57 @@ func TestRunDoesNotModifyInputs(t *testing.T) {
 	for path := range after {
 		if _, ok := before[path]; !ok {
 			t.Errorf("%s was created", path)
+		}
+	}
+}
+
+// TestJUnitIntoTheNamedPath: the report is written into the path named, not
+// renamed over it: a symbolic link stays a link and its target gets the
+// report; a new report has mode 0644 (minus the umask); an output that is
+// one of the inputs is refused before any test runs and left as it was.
+func TestJUnitIntoTheNamedPath(t *testing.T) {
+	dir, fixture := writeSuite(t)
+	out := t.TempDir()
+	target := filepath.Join(out, "target.xml")
+	if err := os.WriteFile(target, []byte("old report"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(out, "link.xml")
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := runArgs("test", "--catalog=", "--junit", link, fixture); code != exitOK {
+		t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the symbolic link was replaced: %v %v", st.Mode(), err)
+	}
+	if b, _ := os.ReadFile(target); !bytes.Contains(b, []byte("</testsuites>")) {
+		t.Errorf("the link's target did not get the report:\n%s", b)
+	}
+
+	fresh := filepath.Join(out, "fresh.xml")
+	if code, _, stderr := runArgs("test", "--catalog=", "--junit", fresh, fixture); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if st, err := os.Stat(fresh); err != nil || st.Mode().Perm()&0o644 != 0o644&^umask() {
+		t.Errorf("mode %v, want 0644 minus the umask (%v)", st.Mode(), err)
+	}
+
+	for _, input := range []string{fixture, filepath.Join(dir, "rules.yaml")} {
+		before, _ := os.ReadFile(input)
+		code, stdout, stderr := runArgs("test", "--catalog=", "--junit", input, fixture)
+		if code != exitBadInput {
+			t.Errorf("--junit %s: exit %d, want %d", input, code, exitBadInput)
+		}
+		if !strings.Contains(stderr, "input") {
+			t.Errorf("--junit %s: the refusal does not say why:\n%s", input, stderr)
+		}
+		if filepath.Base(input) == "test.yaml" && stdout != "" {
+			t.Errorf("tests ran before the refusal:\n%s", stdout)
+		}
+		if after, _ := os.ReadFile(input); !bytes.Equal(before, after) {
+			t.Errorf("%s was changed", input)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/harness"
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/outfile"
 	"github.com/codevaldcortex/rulecheck/internal/report"
 )
 
@@ -122,17 +124,6 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rulecheck: --format %q: expected text or json\n", format)
 		return exitBadInput
 	}
-	var junitOut *report.AtomicFile
-	if junitPath != "" {
-		f, err := report.Create(junitPath)
-		if err != nil {
-			fmt.Fprintf(stderr, "rulecheck: --junit: %v\n", err)
-			return exitBadInput
-		}
-		defer f.Abort()
-		junitOut = f
-	}
-
 	paths := fs.Args()
 	if len(paths) == 0 {
 		paths = []string{"fixtures"}
@@ -145,6 +136,20 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	if len(files) == 0 {
 		fmt.Fprintf(stderr, "rulecheck: no test files found in %s\n", strings.Join(paths, ", "))
 		return exitBadInput
+	}
+	var junitOut *outfile.File
+	if junitPath != "" {
+		inputs := append(slices.Clone(files), lint.DefaultConfigFile)
+		if cat != nil {
+			inputs = append(inputs, cat.Path)
+		}
+		f, err := outfile.Open(junitPath, inputs)
+		if err != nil {
+			fmt.Fprintf(stderr, "rulecheck: --junit: %v\n", err)
+			return exitBadInput
+		}
+		defer abortReport(f, stderr)
+		junitOut = f
 	}
 
 	runner := harness.NewRunner(opts)
@@ -175,7 +180,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 		if err := junitOut.Commit(); err != nil {
-			fmt.Fprintf(stderr, "rulecheck: --junit: %v\n", err)
+			fmt.Fprintf(stderr, "rulecheck: --junit: %v; no report written\n", err)
 			return exitBadInput
 		}
 	}

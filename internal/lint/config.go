@@ -5,11 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/prometheus/common/model"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/codevaldcortex/rulecheck/internal/inputfile"
 )
 
 // DefaultConfigFile is the configuration read from the working directory
@@ -82,7 +83,7 @@ func DefaultConfig() *Config {
 
 // LoadConfig reads a configuration file over the defaults.
 func LoadConfig(path string) (*Config, error) {
-	b, err := os.ReadFile(path)
+	b, err := inputfile.Read(path)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"sort"
 	"strconv"
 	"sync"
@@ -24,6 +23,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/codevaldcortex/rulecheck/internal/inputfile"
 	"github.com/codevaldcortex/rulecheck/internal/yamlnode"
 	"github.com/codevaldcortex/rulecheck/internal/yamlsafe"
 )
@@ -121,27 +121,16 @@ func (f *File) RuleGroups() *rulefmt.RuleGroups {
 	return rgs
 }
 
-// MaxFileSize is the largest rule file read, in bytes.
-var MaxFileSize int64 = 32 << 20
-
-// ReadFile reads a file, refusing directories, huge files and binary content
-// with a clear error.
+// ReadFile reads a file through inputfile.Read (a regular file within the
+// size limit; a directory, device or named pipe is refused at once) and
+// refuses binary content, with a clear error.
 func ReadFile(path string) ([]byte, error) {
-	st, err := os.Stat(path)
+	b, err := inputfile.Read(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, errAt(path, Pos{}, ErrRead, "no such file")
+		var ie *inputfile.Error
+		if errors.As(err, &ie) {
+			return nil, errAt(path, Pos{}, ErrRead, ie.Msg())
 		}
-		return nil, errAt(path, Pos{}, ErrRead, err.Error())
-	}
-	if st.IsDir() {
-		return nil, errAt(path, Pos{}, ErrRead, "is a directory, expected a file")
-	}
-	if st.Size() > MaxFileSize {
-		return nil, errAt(path, Pos{}, ErrRead, fmt.Sprintf("file is %d bytes, larger than the limit of %d bytes", st.Size(), MaxFileSize))
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
 		return nil, errAt(path, Pos{}, ErrRead, err.Error())
 	}
 	if i := bytes.IndexByte(b, 0); i >= 0 {
