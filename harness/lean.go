@@ -3,7 +3,6 @@ package harness
 import (
 	"time"
 
-	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/rules"
 )
 
@@ -56,29 +55,13 @@ func (rp *replay) setFullAnnotations(full map[string]bool) {
 				rs = append(rs, r)
 				continue
 			}
-			orig := rp.origin(ar).(*rules.AlertingRule)
-			ann := labels.EmptyLabels()
-			if full[ar.Name()] {
-				ann = orig.Annotations()
-			}
-			v := rules.NewAlertingRule(ar.Name(), ar.Query(), ar.HoldDuration(), ar.KeepFiringFor(),
-				ar.Labels(), ann, rp.tg.ExternalLabels, rp.tg.ExternalURL, true, nopLogger)
+			orig := rp.origin(ar)
+			v := rp.newRule(orig, full[ar.Name()])
 			rp.origins[v] = orig
 			rs = append(rs, v)
 		}
-		rp.groups[i] = rp.rebuild(g, rs)
+		rp.groups[i] = rp.rebuild(g, rs, true)
 	}
-}
-
-// rebuild returns a group like g with the given rules, holding g's state.
-func (rp *replay) rebuild(g *rules.Group, rs []rules.Rule) *rules.Group {
-	off := g.QueryOffset()
-	ng := rules.NewGroup(rules.GroupOptions{
-		Name: g.Name(), File: g.File(), Interval: g.Interval(), Limit: g.Limit(),
-		Rules: rs, Opts: rp.mgrOpts, QueryOffset: &off,
-	})
-	ng.CopyState(g)
-	return ng
 }
 
 // alertsCheckedAfter returns the alert names whose tests are checked after

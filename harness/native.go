@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
+	"github.com/codevaldcortex/rulecheck/harness/prune"
 )
 
 // runNative replays a test group as a Prometheus server would evaluate its
@@ -37,10 +38,11 @@ func (rp *replay) runNative(res *TestResult) {
 		}
 	}
 	rp.checkStrict(res)
+	var plan prune.Plan
 	if !rp.r.opts.NoPrune {
-		rp.prune(end.Sub(rp.start))
+		plan = rp.plan(end.Sub(rp.start))
 	}
-	rp.instantiate()
+	rp.instantiate(plan)
 
 	alertTests := slices.Clone(tg.AlertTests)
 	slices.SortStableFunc(alertTests, func(a, b AlertTest) int { return int(a.EvalTime - b.EvalTime) })

@@ -16,6 +16,8 @@ import (
 	"github.com/prometheus/prometheus/rules"
 
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
+	"github.com/codevaldcortex/rulecheck/harness/prune"
+	"github.com/codevaldcortex/rulecheck/internal/selector"
 )
 
 // runPromtool replays a test group exactly as promtool does: every rule
@@ -47,11 +49,12 @@ func (rp *replay) runPromtool(res *TestResult) {
 		}
 	}
 	rp.checkStrict(res)
+	var plan prune.Plan
 	if !rp.r.opts.NoPrune {
-		rp.prune(maxEval)
+		plan = rp.plan(maxEval)
 		rp.lean = true
 	}
-	rp.instantiate()
+	rp.instantiate(plan)
 
 	// Alert tests by eval_time, in time order.
 	byTime := map[time.Duration][]AlertTest{}
@@ -170,7 +173,7 @@ func (rp *replay) hasCrossGroupDependency() bool {
 	}
 	for _, g := range rp.groups {
 		for _, r := range g.Rules() {
-			names, _ := selectorNames(r.Query())
+			names, _ := selector.Names(r.Query())
 			for _, name := range names {
 				if w, ok := writer[name]; ok && w != g {
 					return true

@@ -37,10 +37,6 @@ type replay struct {
 	mgrOpts *rules.ManagerOptions
 	// maxQuerySamples is the engine's per-query sample limit.
 	maxQuerySamples int
-	// pruned is set when prune dropped rules; needed is the set it kept
-	// (nil: all).
-	pruned bool
-	needed map[rules.Rule]bool
 	// horizon is, per rule, the last time (relative to start) its
 	// evaluation can matter; nil when every rule runs to the end.
 	horizon map[rules.Rule]time.Duration

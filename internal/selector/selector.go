@@ -21,3 +21,23 @@ func MetricName(vs *parser.VectorSelector) string {
 	}
 	return ""
 }
+
+// Names returns the metric names an expression selects, one per vector
+// selector in order; ok is false if a selector does not name its metric
+// exactly (its entry is then "").
+func Names(e parser.Expr) (names []string, ok bool) {
+	ok = true
+	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
+		vs, isVS := n.(*parser.VectorSelector)
+		if !isVS {
+			return nil
+		}
+		name := MetricName(vs)
+		if name == "" {
+			ok = false
+		}
+		names = append(names, name)
+		return nil
+	})
+	return names, ok
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/benchgen/suite"
 )
 
@@ -14,13 +15,12 @@ import (
 func TestPruneKeepsWhatAssertionsNeed(t *testing.T) {
 	files, err := suite.Generate(t.TempDir(), suite.Scale(1))
 	require.NoError(t, err)
-	fx, err := LoadFixture(files[1])
+	fx, err := fixture.Load(files[1])
 	require.NoError(t, err)
 	rp, err := NewRunner(Options{}).newReplay(fx, fx.Tests[0], &TestResult{})
 	require.NoError(t, err)
 	require.Equal(t, 8*(4*6+1), countRules(rp.groups))
-	rp.prune(fx.Tests[0].LastEvalTime())
-	rp.instantiate()
+	rp.instantiate(rp.plan(fx.Tests[0].LastEvalTime()))
 	var kept []string
 	for _, g := range rp.groups {
 		for _, r := range g.Rules() {
