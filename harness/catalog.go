@@ -26,6 +26,14 @@ import (
 //     counts again from zero, so a drop is taken as a reset only when the
 //     new value is at most half the old one.
 
+// origin says where the catalog came from and how to run without it.
+func (fc fixtureCatalog) origin() string {
+	if fc.config == "" {
+		return "the catalog " + fc.cat.Path + " was given explicitly; run without it to test without the catalog check"
+	}
+	return "the catalog " + fc.cat.Path + " is named by " + fc.config + "; to test without it: rulecheck test --catalog '' (Go: harness.Options{NoCatalog: true})"
+}
+
 // checkCatalog returns one failure per problem found, at the series' line.
 func checkCatalog(cat *catalog.Catalog, f *Fixture, tg *TestGroup) []Failure {
 	var out []Failure

@@ -3,6 +3,7 @@ package harness
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -54,12 +55,13 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 	if err != nil {
 		return nil, err
 	}
-	if r.opts.Catalog != nil {
-		if problems := checkCatalog(r.opts.Catalog, f, tg); len(problems) > 0 {
-			msgs := make([]error, len(problems))
+	if fc := r.catalogFor(f); fc.cat != nil {
+		if problems := checkCatalog(fc.cat, f, tg); len(problems) > 0 {
+			msgs := make([]error, len(problems), len(problems)+1)
 			for i, p := range problems {
 				msgs[i] = fmt.Errorf("%s", p.Message)
 			}
+			msgs = append(msgs, errors.New(fc.origin()))
 			return nil, joinErrors(msgs)
 		}
 	}

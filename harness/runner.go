@@ -24,6 +24,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
+	"github.com/codevaldcortex/rulecheck/internal/projectconfig"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 )
 
@@ -47,9 +48,13 @@ type Options struct {
 	Diff bool
 	// Limits bound the resources a fixture may ask for.
 	Limits Limits
-	// Catalog, when set, holds input series to the metric catalog (see
-	// catalog.go).
-	Catalog *catalog.Catalog
+	// Catalog, when set, holds every fixture's input series to this metric
+	// catalog (see catalog.go). When nil, each fixture is held to the
+	// catalog of the .rulecheck.yaml found from its own directory upward to
+	// the repository root, as the rulecheck command does; NoCatalog turns
+	// that off.
+	Catalog   *catalog.Catalog
+	NoCatalog bool
 	// NoPrune evaluates every rule at every step, even those no assertion
 	// depends on (see prune.go). Verdicts are the same either way.
 	NoPrune bool
@@ -112,6 +117,17 @@ type Runner struct {
 
 	protoMtx sync.Mutex
 	protos   map[string]protoGroups
+
+	configs    projectconfig.Finder
+	catalogMtx sync.Mutex
+	catalogs   map[*Fixture]fixtureCatalog
+}
+
+// fixtureCatalog is the catalog a fixture is held to and the configuration
+// file that named it ("" when given in Options).
+type fixtureCatalog struct {
+	cat    *catalog.Catalog
+	config string
 }
 
 // NewRunner returns a Runner with the given options.
@@ -277,6 +293,10 @@ func (r *Runner) prepare(f *Fixture) (fr *FileResult, ok bool) {
 		fr.Warnings = append(fr.Warnings, w)
 	}
 	fr.Notes = r.skippedNotes(f)
+	if err := r.findCatalog(f); err != nil {
+		fr.Err = err
+		return fr, false
+	}
 	if f.ServerSchedule || r.opts.Strict {
 		// Load rule files up front so that a broken one is reported once for
 		// the file, not once per test group. promtool reports it per test
@@ -289,6 +309,31 @@ func (r *Runner) prepare(f *Fixture) (fr *FileResult, ok bool) {
 		}
 	}
 	return fr, true
+}
+
+// findCatalog settles which catalog the fixture is held to.
+func (r *Runner) findCatalog(f *Fixture) error {
+	fc := fixtureCatalog{cat: r.opts.Catalog}
+	if fc.cat == nil && !r.opts.NoCatalog {
+		p, err := r.configs.For(f.Path)
+		if err != nil {
+			return err
+		}
+		fc = fixtureCatalog{cat: p.Catalog, config: p.ConfigPath}
+	}
+	r.catalogMtx.Lock()
+	defer r.catalogMtx.Unlock()
+	if r.catalogs == nil {
+		r.catalogs = map[*Fixture]fixtureCatalog{}
+	}
+	r.catalogs[f] = fc
+	return nil
+}
+
+func (r *Runner) catalogFor(f *Fixture) fixtureCatalog {
+	r.catalogMtx.Lock()
+	defer r.catalogMtx.Unlock()
+	return r.catalogs[f]
 }
 
 // skippedNotes names the objects of other kinds that the fixture's rule

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/internal/lint"
 	"github.com/codevaldcortex/rulecheck/internal/lint/checks"
 	"github.com/codevaldcortex/rulecheck/internal/outfile"
+	"github.com/codevaldcortex/rulecheck/internal/projectconfig"
 )
 
 const lintUsage = `Usage: rulecheck lint [flags] [FILE or DIR ...]
@@ -25,10 +25,12 @@ resources (a catalog, a test file, other Kubernetes objects) are skipped.
 Prometheus resources among the files (or given with --prometheus) are used
 to check that each PrometheusRule would be loaded.
 
-Configuration is read from .rulecheck.yaml in the working directory (or
---config): the catalog path, required labels and annotations, allowed
-severities and per-check severities ("off" disables a check). The catalog
-is rules/metrics.yaml unless the configuration or --catalog names another.
+Configuration is read from the .rulecheck.yaml found from the linted
+paths' directory upward to the repository root (or --config): the catalog
+path, required labels and annotations, allowed severities and per-check
+severities ("off" disables a check). Without one, only what is wrong for
+everybody is reported. The catalog is the one the configuration or
+--catalog names.
 A finding is suppressed by "# rulecheck:ignore CHECK-ID reason" on a rule
 (on the line above it or on its alert or record line), or for a whole file
 by "# rulecheck:ignore-file CHECK-ID reason".
@@ -54,8 +56,8 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		prometheus                                             multiFlag
 		list, ignoreUnknown                                    bool
 	)
-	fs.StringVar(&configPath, "config", "", "read configuration from `FILE` (default: "+lint.DefaultConfigFile+" if it exists)")
-	fs.StringVar(&catalogPath, "catalog", "", "metric catalog `FILE` (default: the configuration's, else "+lint.DefaultCatalogFile+" if it exists)")
+	fs.StringVar(&configPath, "config", "", "read configuration from `FILE` (default: the "+lint.DefaultConfigFile+" found from the linted paths upward to the repository root)")
+	fs.StringVar(&catalogPath, "catalog", "", "metric catalog `FILE` (default: the one the configuration names)")
 	fs.Var(&prometheus, "prometheus", "read the operator's Prometheus resources from `FILE`, to check that PrometheusRules are selected (repeatable)")
 	fs.StringVar(&format, "format", "text", "output format: "+strings.Join(lint.Formats, ", "))
 	fs.StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at least this severe: error, warning or info")
@@ -93,47 +95,32 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return bad("--color %q: expected auto, always or never", color)
 	}
 
-	cfg := lint.DefaultConfig()
-	cfgDir := "."
-	if configPath == "" {
-		if _, err := os.Stat(lint.DefaultConfigFile); err == nil {
-			configPath = lint.DefaultConfigFile
-		}
-	}
-	if configPath != "" {
-		if cfg, err = lint.LoadConfig(configPath); err != nil {
-			return bad("%v", err)
-		}
-		cfgDir = filepath.Dir(configPath)
-		if err := cfg.ValidateChecks(all); err != nil {
-			return bad("%s: %v", configPath, err)
-		}
-	}
-	if catalogPath == "" && cfg.Catalog != "" {
-		catalogPath = filepath.Join(cfgDir, cfg.Catalog)
-	}
-	if catalogPath == "" {
-		if _, err := os.Stat(lint.DefaultCatalogFile); err == nil {
-			catalogPath = lint.DefaultCatalogFile
-		}
-	}
-	var cat *catalog.Catalog
-	if catalogPath != "" {
-		if cat, err = catalog.Load(catalogPath); err != nil {
-			return bad("catalog: %v", err)
-		}
-	} else {
-		fmt.Fprintf(stderr, "rulecheck: no metric catalog (%s, or --catalog): the checks that need one are skipped\n", lint.DefaultCatalogFile)
-	}
-	promFiles := []string(prometheus)
-	for _, p := range cfg.Prometheus {
-		promFiles = append(promFiles, filepath.Join(cfgDir, p))
-	}
-
 	paths := fs.Args()
 	if len(paths) == 0 {
 		paths = []string{"rules"}
 	}
+	proj, err := lintProject(configPath, paths)
+	if err != nil {
+		return bad("%v", err)
+	}
+	cfg := proj.Config
+	if err := cfg.ValidateChecks(all); err != nil {
+		return bad("%s: %v", proj.ConfigPath, err)
+	}
+	cat := proj.Catalog
+	if catalogPath != "" {
+		if cat, err = catalog.Load(catalogPath); err != nil {
+			return bad("catalog: %v", err)
+		}
+	}
+	if cat == nil {
+		fmt.Fprintf(stderr, "rulecheck: no metric catalog (name one with catalog: in %s, or --catalog): the checks that need one are skipped\n", lint.DefaultConfigFile)
+	}
+	promFiles := []string(prometheus)
+	for _, p := range cfg.Prometheus {
+		promFiles = append(promFiles, projectconfig.Resolve(proj.ConfigPath, p))
+	}
+
 	var file *outfile.File
 	if output != "" {
 		inputs, _, err := lint.FindFiles(paths)
@@ -141,7 +128,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 			return bad("%v", err)
 		}
 		inputs = append(inputs, promFiles...)
-		inputs = append(inputs, configPath, catalogPath)
+		inputs = append(inputs, proj.ConfigPath, catalogPath, proj.CatalogPath)
 		if file, err = outfile.Open(output, inputs); err != nil {
 			return bad("-o: %v", err)
 		}
@@ -184,6 +171,39 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// lintProject returns the configuration of the linted paths: the file
+// --config names, else the one that governs them all (found from each
+// path upward to the repository root). Paths governed by different
+// configurations are linted in separate runs.
+func lintProject(configPath string, paths []string) (*projectconfig.Project, error) {
+	if configPath != "" {
+		return projectconfig.Load(configPath)
+	}
+	var finder projectconfig.Finder
+	var first *projectconfig.Project
+	for _, p := range paths {
+		proj, err := finder.For(p)
+		if err != nil {
+			return nil, err
+		}
+		if first == nil {
+			first = proj
+			continue
+		}
+		if proj != first {
+			return nil, fmt.Errorf("%s and %s are governed by different configurations (%s, %s): lint them in separate runs, or name one with --config", paths[0], p, configName(first.ConfigPath), configName(proj.ConfigPath))
+		}
+	}
+	return first, nil
+}
+
+func configName(path string) string {
+	if path == "" {
+		return "none"
+	}
+	return path
 }
 
 // isCharDevice tells whether w is a character device, such as a terminal.

@@ -5,9 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 
 	"regexp"
 	"slices"
@@ -19,8 +16,8 @@ import (
 	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/harness"
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
-	"github.com/codevaldcortex/rulecheck/internal/lint"
 	"github.com/codevaldcortex/rulecheck/internal/outfile"
+	"github.com/codevaldcortex/rulecheck/internal/projectconfig"
 	"github.com/codevaldcortex/rulecheck/internal/report"
 )
 
@@ -110,12 +107,10 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		}
 		opts.Run = append(opts.Run, re)
 	}
-	cat, err := loadTestCatalog(*catalogPath)
-	if err != nil {
+	if err := testCatalog(&opts, *catalogPath); err != nil {
 		fmt.Fprintf(stderr, "rulecheck: --catalog: %v\n", err)
 		return exitBadInput
 	}
-	opts.Catalog = cat
 	if err := applyFeatures(&opts, features); err != nil {
 		fmt.Fprintf(stderr, "rulecheck: %v\n", err)
 		return exitBadInput
@@ -139,10 +134,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 	}
 	var junitOut *outfile.File
 	if junitPath != "" {
-		inputs := append(slices.Clone(files), lint.DefaultConfigFile)
-		if cat != nil {
-			inputs = append(inputs, cat.Path)
-		}
+		inputs := testInputs(files, opts)
 		f, err := outfile.Open(junitPath, inputs)
 		if err != nil {
 			fmt.Fprintf(stderr, "rulecheck: --junit: %v\n", err)
@@ -231,27 +223,35 @@ func applyFeatures(opts *harness.Options, features []string) error {
 	return nil
 }
 
-// loadTestCatalog loads the catalog fixtures are held to: the named file,
-// or with "auto" the catalog of ./.rulecheck.yaml when it exists.
-func loadTestCatalog(path string) (*catalog.Catalog, error) {
-	switch path {
-	case "":
-		return nil, nil
-	case "auto":
-		cfg, err := lint.LoadConfig(lint.DefaultConfigFile)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if cfg.Catalog == "" {
-			return nil, nil
-		}
-		path = filepath.Join(filepath.Dir(cfg.Path), cfg.Catalog)
-		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
+// testInputs lists the files a run reads: the test files, and the
+// configuration and catalog that govern them, which a report must not
+// overwrite.
+func testInputs(files []string, opts harness.Options) []string {
+	inputs := slices.Clone(files)
+	if opts.Catalog != nil {
+		inputs = append(inputs, opts.Catalog.Path)
+	}
+	var finder projectconfig.Finder
+	for _, f := range files {
+		if p, err := finder.For(f); err == nil {
+			inputs = append(inputs, p.ConfigPath, p.CatalogPath)
 		}
 	}
-	return catalog.Load(path)
+	return inputs
+}
+
+// testCatalog sets the catalog fixtures are held to: the named file; with
+// "auto" the catalog of the configuration that governs each fixture (found
+// from the fixture's directory upward); with "" none.
+func testCatalog(opts *harness.Options, path string) error {
+	switch path {
+	case "auto":
+		return nil
+	case "":
+		opts.NoCatalog = true
+		return nil
+	}
+	cat, err := catalog.Load(path)
+	opts.Catalog = cat
+	return err
 }

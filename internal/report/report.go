@@ -46,7 +46,13 @@ func WriteText(w io.Writer, results []*harness.FileResult, opts TextOptions) {
 				continue
 			case t.Failed():
 				fail++
-				fmt.Fprintf(w, "FAIL  %s  %s\n", loc, t.Name)
+				// A test group that could not run is bad input (exit 2),
+				// labelled as such rather than as a failed test (exit 1).
+				label := "FAIL "
+				if t.BadInput {
+					label = "ERROR"
+				}
+				fmt.Fprintf(w, "%s %s  %s\n", label, loc, t.Name)
 				for _, f := range t.Failures {
 					fmt.Fprintf(w, "      %s:%d:\n%s\n", fr.Path, f.Line, indent(f.Message, "        "))
 				}

@@ -46,15 +46,22 @@ named on the command line that is none of these is an error.
 
 Most checks compare expressions with a catalog of the metrics the system
 exports: name, type, labels, and the scrape job (and its interval) that
-exports each. It is ` + "`rules/metrics.yaml`" + ` unless ` + "`.rulecheck.yaml`" + ` or ` + "`--catalog`" + `
-names another; ` + "`rulecheck catalog`" + ` builds one from Go source or a ` + "`/metrics`" + `
+exports each: the one ` + "`.rulecheck.yaml`" + ` (` + "`catalog:`" + `) or ` + "`--catalog`" + `
+names; ` + "`rulecheck catalog`" + ` builds one from Go source or a ` + "`/metrics`" + `
 page. See [catalog.md](catalog.md). Without a catalog the checks marked
 "needs a catalog" are skipped.
 
 ## Configuration: .rulecheck.yaml
 
-Read from the working directory, or ` + "`--config FILE`" + `. Paths are relative to
-the file. Every key is optional.
+Found from each linted path's own directory upward to the repository root
+(a directory holding ` + "`.git`" + `), as golangci-lint, eslint and .editorconfig find
+theirs; the working directory plays no part. ` + "`rulecheck test`" + ` and the Go
+API find it the same way for each test file. ` + "`--config FILE`" + ` names one.
+Relative paths in it are relative to the file; absolute ones are taken as
+they are. Every key is optional. Without a file, only what is wrong for
+everybody is reported: required labels, allowed severities and required
+annotations are house rules, which this repository's own ` + "`.rulecheck.yaml`" + `
+sets as an example.
 
 ` + "```yaml" + `
 catalog: rules/metrics.yaml        # the metric catalog
