@@ -696,3 +696,66 @@ func parseDuration(s string) (time.Duration, error) {
 	d, err := model.ParseDuration(s)
 	return time.Duration(d), err
 }
+
+// RuleAt returns the rule whose text holds a position, or nil: the rule
+// whose YAML node starts last at or before the position, if the position
+// is on the rule's first line or on a later line indented deeper than the
+// rule (blank lines and comments aside).
+func (f *File) RuleAt(pos Pos) *Rule {
+	var best *Rule
+	for _, g := range f.Groups {
+		for _, r := range g.Rules {
+			if r.Pos.Line == 0 || !before(r.Pos, pos) {
+				continue
+			}
+			if best == nil || before(best.Pos, r.Pos) {
+				best = r
+			}
+		}
+	}
+	if best == nil || !f.indentedUnder(best.Pos, pos.Line) {
+		return nil
+	}
+	return best
+}
+
+// before tells whether a is at or before b.
+func before(a, b Pos) bool {
+	return a.Line < b.Line || (a.Line == b.Line && a.Column <= b.Column)
+}
+
+// indentedUnder tells whether every non-blank, non-comment line after
+// start's line up to line is indented at least to start's column.
+func (f *File) indentedUnder(start Pos, line int) bool {
+	for l := start.Line + 1; l <= line; l++ {
+		text := f.Src.Line(l)
+		trimmed := strings.TrimLeft(text, " \t")
+		if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+			continue
+		}
+		if len([]rune(text))-len([]rune(trimmed))+1 < start.Column {
+			return false
+		}
+	}
+	return true
+}
+
+// exprAt returns the dashboard expression whose query or legend text
+// holds a position, or nil.
+func (f *File) exprAt(pos Pos) *Expr {
+	for _, e := range f.Exprs {
+		if e.Text.holds(pos) || e.Legend.holds(pos) {
+			return e
+		}
+	}
+	return nil
+}
+
+// holds tells whether a position lies between the text's first and last
+// character in the file.
+func (t *Text) holds(p Pos) bool {
+	if t == nil || len(t.pos) == 0 {
+		return false
+	}
+	return before(t.Start, p) && before(p, t.pos[len(t.pos)-1])
+}

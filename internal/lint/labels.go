@@ -14,10 +14,13 @@ import (
 
 // LabelSet is what an expression's result series can carry: the label
 // names it certainly may carry, and whether it may carry others the
-// analysis cannot know (an unknown metric, info(), ...).
+// analysis cannot know (an unknown metric, info(), ...). Gone are the
+// names an open set certainly lacks: those an aggregation's without (...)
+// or a one-to-one match's ignoring (...) removed.
 type LabelSet struct {
 	Names map[string]bool
 	Open  bool
+	Gone  map[string]bool
 }
 
 func newLabelSet(names ...string) LabelSet {
@@ -29,7 +32,7 @@ func newLabelSet(names ...string) LabelSet {
 }
 
 // Lacks tells whether the result certainly cannot carry label l.
-func (s LabelSet) Lacks(l string) bool { return !s.Open && !s.Names[l] }
+func (s LabelSet) Lacks(l string) bool { return s.Gone[l] || (!s.Open && !s.Names[l]) }
 
 // Sorted returns the names, sorted.
 func (s LabelSet) Sorted() []string {
@@ -58,13 +61,26 @@ func (s LabelSet) clone() LabelSet {
 	for n := range s.Names {
 		c.Names[n] = true
 	}
+	if s.Open && len(s.Gone) > 0 {
+		c.Gone = make(map[string]bool, len(s.Gone))
+		for n := range s.Gone {
+			c.Gone[n] = true
+		}
+	}
 	return c
 }
 
+// without removes names; an open set remembers that it lacks them.
 func (s LabelSet) without(names ...string) LabelSet {
 	c := s.clone()
 	for _, n := range names {
 		delete(c.Names, n)
+		if c.Open {
+			if c.Gone == nil {
+				c.Gone = map[string]bool{}
+			}
+			c.Gone[n] = true
+		}
 	}
 	return c
 }
@@ -73,15 +89,43 @@ func (s LabelSet) with(names ...string) LabelSet {
 	c := s.clone()
 	for _, n := range names {
 		c.Names[n] = true
+		delete(c.Gone, n)
 	}
 	return c
+}
+
+// union is what either of two sets can carry.
+func (s LabelSet) union(o LabelSet) LabelSet {
+	out := s.with(o.Sorted()...)
+	out.Open = s.Open || o.Open
+	out.Gone = nil
+	for n := range s.Gone {
+		if o.Lacks(n) {
+			if out.Gone == nil {
+				out.Gone = map[string]bool{}
+			}
+			out.Gone[n] = true
+		}
+	}
+	for n := range o.Gone {
+		if s.Lacks(n) {
+			if out.Gone == nil {
+				out.Gone = map[string]bool{}
+			}
+			out.Gone[n] = true
+		}
+	}
+	if !out.Open {
+		out.Gone = nil
+	}
+	return out
 }
 
 // keep keeps only names; names that an open set may carry are kept too.
 func (s LabelSet) keep(names ...string) LabelSet {
 	c := newLabelSet()
 	for _, n := range names {
-		if s.Names[n] || s.Open {
+		if s.Names[n] || (s.Open && !s.Gone[n]) {
 			c.Names[n] = true
 		}
 	}
@@ -139,21 +183,22 @@ func (p *Project) selectorLabels(vs *parser.VectorSelector, visiting map[string]
 	s := p.Selector(vs)
 	switch {
 	case len(s.RecordedBy) > 0:
-		out := newLabelSet()
+		out, first := newLabelSet(), true
 		for _, r := range s.RecordedBy {
 			if visiting[r.Name] || r.Expr == nil || r.Expr.AST == nil {
-				out.Open = true
+				out.Open, out.Gone, first = true, nil, false
 				continue
 			}
 			visiting[r.Name] = true
 			ls := p.labels(r.Expr.AST, visiting)
 			delete(visiting, r.Name)
-			for n := range ls.Names {
-				out.Names[n] = true
-			}
-			out.Open = out.Open || ls.Open
 			for k := range r.Raw.Labels {
-				out.Names[k] = true
+				ls = ls.with(k)
+			}
+			if first {
+				out, first = ls, false
+			} else {
+				out = out.union(ls)
 			}
 		}
 		return out
@@ -218,10 +263,7 @@ func (p *Project) labels(e parser.Expr, visiting map[string]bool) LabelSet {
 		case parser.LAND, parser.LUNLESS:
 			return p.labels(n.LHS, visiting)
 		case parser.LOR:
-			l, r := p.labels(n.LHS, visiting), p.labels(n.RHS, visiting)
-			out := l.with(r.Sorted()...)
-			out.Open = l.Open || r.Open
-			return out
+			return p.labels(n.LHS, visiting).union(p.labels(n.RHS, visiting))
 		}
 		switch vm.Card {
 		case parser.CardManyToOne:

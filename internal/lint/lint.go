@@ -153,48 +153,44 @@ type Pass struct {
 	report  func(Finding)
 }
 
+// Report reports a finding of the pass's check in the pass's file. The
+// framework sets the file and the check, and finds the rule (or dashboard
+// panel) the finding is about from its position, so that a
+// rulecheck:ignore comment on that rule applies. A check that is less sure
+// of one finding than of the others may give it a Severity: the finding is
+// reported at that severity or the configured one, whichever is lower.
+func (p *Pass) Report(f Finding) {
+	f.File, f.Check = p.File.Path, p.Check.ID
+	if r := p.File.RuleAt(f.Pos()); r != nil {
+		f.rule = r
+		if f.Rule == "" {
+			f.Rule = r.Name
+		}
+	} else if e := p.File.exprAt(f.Pos()); e != nil && f.Rule == "" {
+		f.Rule = e.Panel
+	}
+	p.report(f)
+}
+
 // Reportf reports a finding at a position of the pass's file.
 func (p *Pass) Reportf(pos Pos, format string, args ...any) {
-	p.report(Finding{Range: position.At(p.File.Path, pos.Line, pos.Column), Check: p.Check.ID, Message: fmt.Sprintf(format, args...)})
+	p.Report(Finding{Range: position.At(p.File.Path, pos.Line, pos.Column), Message: fmt.Sprintf(format, args...)})
 }
 
-// RuleReportf reports a finding about a rule at pos (the rule's position
-// when pos is zero); a rulecheck:ignore comment on the rule suppresses it.
-func (p *Pass) RuleReportf(r *Rule, pos Pos, format string, args ...any) {
-	if pos.Line == 0 {
-		pos = r.Pos
+// Finding makes a finding at a node of the expression (at the
+// expression's start when n is nil), for Report.
+func (e *Expr) Finding(n parser.Node, format string, args ...any) Finding {
+	pos := e.At(n)
+	return Finding{Range: position.At(e.File.Path, pos.Line, pos.Column), Message: fmt.Sprintf(format, args...)}
+}
+
+// At is the position of a node of the expression in the file, or of the
+// expression's start when n is nil.
+func (e *Expr) At(n parser.Node) Pos {
+	if n == nil {
+		return e.Start()
 	}
-	p.report(Finding{Range: position.At(p.File.Path, pos.Line, pos.Column), Check: p.Check.ID, Message: fmt.Sprintf(format, args...), Rule: r.Name, rule: r})
-}
-
-// ExprReportf reports a finding about a node of an expression, positioned
-// at the node inside the file (at the expression when n is nil).
-func (p *Pass) ExprReportf(e *Expr, n parser.Node, format string, args ...any) {
-	pos := e.Start()
-	if n != nil {
-		pos = e.NodePos(n)
-	}
-	e.reportAt(p, pos, fmt.Sprintf(format, args...))
-}
-
-// ExprOffsetReportf reports a finding at a byte offset of an expression's
-// query text.
-func (p *Pass) ExprOffsetReportf(e *Expr, offset int, format string, args ...any) {
-	e.reportAt(p, e.Pos(offset), fmt.Sprintf(format, args...))
-}
-
-// ExprReportAt reports a finding about an expression at a position of the
-// file outside the expression, such as its dashboard legend.
-func (p *Pass) ExprReportAt(e *Expr, pos Pos, format string, args ...any) {
-	e.reportAt(p, pos, fmt.Sprintf(format, args...))
-}
-
-func (e *Expr) reportAt(p *Pass, pos Pos, msg string) {
-	if e.Rule != nil {
-		p.RuleReportf(e.Rule, pos, "%s", msg)
-		return
-	}
-	p.report(Finding{Range: position.At(p.File.Path, pos.Line, pos.Column), Check: p.Check.ID, Message: msg, Rule: e.Panel})
+	return e.NodePos(n)
 }
 
 // Catalog is the project's metric catalog, nil without one.

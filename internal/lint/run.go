@@ -235,7 +235,9 @@ func RunProject(proj *Project, checks []*Check) *Result {
 				continue
 			}
 			pass := &Pass{Check: ch, File: f, Project: proj, report: func(fd Finding) {
-				fd.Severity = sev
+				if fd.Severity == 0 || fd.Severity > sev {
+					fd.Severity = sev
+				}
 				found = append(found, fd)
 			}}
 			ch.Run(pass)

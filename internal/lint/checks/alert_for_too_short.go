@@ -37,7 +37,7 @@ catalog.`,
 			}
 			pos := r.ForPos
 			if iv, from := p.Project.GroupInterval(r.Group); forDur < iv {
-				p.RuleReportf(r, pos, "for %s is shorter than the evaluation interval of %s (%s): the alert cannot fire before its second evaluation, %s after it turns pending", model.Duration(forDur), model.Duration(iv), from, model.Duration(iv))
+				p.Reportf(pos, "for %s is shorter than the evaluation interval of %s (%s): the alert cannot fire before its second evaluation, %s after it turns pending", model.Duration(forDur), model.Duration(iv), from, model.Duration(iv))
 				return
 			}
 			if r.Expr.AST == nil || p.Catalog() == nil {
@@ -45,7 +45,7 @@ catalog.`,
 			}
 			scrape, what := longestScrape(p, r.Expr)
 			if scrape > 0 && forDur < 2*scrape {
-				p.RuleReportf(r, pos, "for %s is shorter than twice the scrape interval of %s (%s): one late or failed scrape can fire the alert; use at least %s", model.Duration(forDur), what, model.Duration(scrape), model.Duration(2*scrape))
+				p.Reportf(pos, "for %s is shorter than twice the scrape interval of %s (%s): one late or failed scrape can fire the alert; use at least %s", model.Duration(forDur), what, model.Duration(scrape), model.Duration(2*scrape))
 			}
 		})
 	},

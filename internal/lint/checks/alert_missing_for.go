@@ -22,7 +22,7 @@ what is wanted; say so with a rulecheck:ignore comment.`,
 				return
 			}
 			iv, _ := p.Project.GroupInterval(r.Group)
-			p.RuleReportf(r, r.NamePos, "alert %s has no for: it fires on the first evaluation (every %s) at which its expression returns a series, so a single odd sample pages someone", r.Name, durString(iv))
+			p.Reportf(r.NamePos, "alert %s has no for: it fires on the first evaluation (every %s) at which its expression returns a series, so a single odd sample pages someone", r.Name, durString(iv))
 		})
 	},
 })

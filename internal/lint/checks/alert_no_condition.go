@@ -28,7 +28,7 @@ comment.`,
 			if hasBoolComparison(r.Expr.AST) {
 				why = "its comparison uses bool, which returns 0 or 1 instead of dropping series"
 			}
-			p.ExprReportf(r.Expr, nil, "alert %s has no condition (%s): it fires for as long as its series exist; compare it with a threshold", r.Name, why)
+			p.Reportf(r.Expr.At(nil), "alert %s has no condition (%s): it fires for as long as its series exist; compare it with a threshold", r.Name, why)
 		})
 	},
 })

@@ -35,7 +35,7 @@ alerts: in .rulecheck.yaml (required_labels, severity_label, severities).`,
 				missing = append(missing, l)
 			}
 			if len(missing) > 0 {
-				p.RuleReportf(r, r.NamePos, "alert %s has no %s %s (required: %s)", r.Name, plural(len(missing), "label"), quoteList(missing), strings.Join(cfg.RequiredLabels, ", "))
+				p.Reportf(r.NamePos, "alert %s has no %s %s (required: %s)", r.Name, plural(len(missing), "label"), quoteList(missing), strings.Join(cfg.RequiredLabels, ", "))
 			}
 			if cfg.SeverityLabel == "" || len(cfg.Severities) == 0 {
 				return
@@ -45,7 +45,7 @@ alerts: in .rulecheck.yaml (required_labels, severity_label, severities).`,
 				return
 			}
 			if !slices.Contains(cfg.Severities, t.Text.Value) {
-				p.RuleReportf(r, t.Text.Pos(0), "%s %q is not one of %s", cfg.SeverityLabel, t.Text.Value, strings.Join(cfg.Severities, ", "))
+				p.Reportf(t.Text.Pos(0), "%s %q is not one of %s", cfg.SeverityLabel, t.Text.Value, strings.Join(cfg.Severities, ", "))
 			}
 		})
 	},

@@ -29,7 +29,7 @@ rulecheck catalog), or change the expression to a metric that exists.`,
 				if s.Series.Metric.Note != "" {
 					note = ": " + s.Series.Metric.Note
 				}
-				p.ExprReportf(e, sp.VS, "%s is in the catalog only as an assumption (assumed: true, no source defines it)%s", s.Name, note)
+				p.Reportf(e.At(sp.VS), "%s is in the catalog only as an assumption (assumed: true, no source defines it)%s", s.Name, note)
 			}
 		})
 	},

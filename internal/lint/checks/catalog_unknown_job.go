@@ -43,11 +43,11 @@ runs when the catalog lists jobs.`,
 						continue
 					}
 					if cat.Job(m.Value) == nil {
-						p.ExprOffsetReportf(e, matcherOffset(e, vs, m), "job %q is not a job of the catalog (%s): the selector selects nothing", m.Value, strings.Join(names, ", "))
+						p.Reportf(e.Pos(matcherOffset(e, vs, m)), "job %q is not a job of the catalog (%s): the selector selects nothing", m.Value, strings.Join(names, ", "))
 						continue
 					}
 					if s.Known && !s.Series.Builtin && len(s.Series.Metric.Jobs) > 0 && !contains(s.Series.Metric.Jobs, m.Value) {
-						p.ExprOffsetReportf(e, matcherOffset(e, vs, m), "job %q does not export %s (the catalog says %s does): the selector selects nothing", m.Value, s.Name, strings.Join(s.Series.Metric.Jobs, ", "))
+						p.Reportf(e.Pos(matcherOffset(e, vs, m)), "job %q does not export %s (the catalog says %s does): the selector selects nothing", m.Value, s.Name, strings.Join(s.Series.Metric.Jobs, ", "))
 					}
 				}
 			})

@@ -33,7 +33,7 @@ catalog, marked assumed: true with a note when no source defines it.`,
 					msg += "; did you mean %s?"
 					args = append(args, quoteList(sugg))
 				}
-				p.ExprReportf(e, sp.VS, msg, args...)
+				p.Reportf(e.At(sp.VS), msg, args...)
 			}
 		})
 	},

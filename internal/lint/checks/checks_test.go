@@ -3,6 +3,7 @@ package checks
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -41,5 +42,21 @@ func TestCheckDefinitions(t *testing.T) {
 		seen[c.ID] = true
 		assert.NotEmpty(t, c.Example, "%s has no example", c.ID)
 		assert.True(t, c.Run != nil || c.ID == lint.IgnoreCheckID || c.ID == lint.UnusedIgnoreCheckID, "%s has no Run", c.ID)
+	}
+}
+
+// A counter known only by its _total name is a guess: a warning at most,
+// while a catalog counter keeps the check's severity.
+func TestRawCounterGuessIsAWarning(t *testing.T) {
+	findings := linttest.Run(t, filepath.Join("testdata", "promql", "raw-counter"), "testdata", RawCounter, All())
+	for _, f := range findings {
+		if f.Check != RawCounter.ID {
+			continue
+		}
+		want := lint.Error
+		if strings.Contains(f.Message, "by its _total suffix") {
+			want = lint.Warning
+		}
+		assert.Equal(t, want, f.Severity, f.String())
 	}
 }

@@ -26,7 +26,7 @@ legend ({{agent_id}}).`,
 			if ls.Open || len(ls.Names) == 0 {
 				return
 			}
-			p.ExprReportAt(e, e.Legend.Pos(0), "legendFormat %q names no label, but the query returns a series per %s: every series gets the same legend; aggregate the query (sum(...)) or add labels to the legend", e.Legend.Value, joinOr(ls.Sorted()))
+			p.Reportf(e.Legend.Pos(0), "legendFormat %q names no label, but the query returns a series per %s: every series gets the same legend; aggregate the query (sum(...)) or add labels to the legend", e.Legend.Value, joinOr(ls.Sorted()))
 		})
 	},
 })

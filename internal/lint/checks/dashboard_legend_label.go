@@ -25,7 +25,7 @@ query (by (...)) or change the legend.`,
 			for _, m := range legendRE.FindAllStringSubmatchIndex(e.Legend.Value, -1) {
 				l := e.Legend.Value[m[2]:m[3]]
 				if ls.Lacks(l) {
-					p.ExprReportAt(e, e.Legend.Pos(m[0]), "legendFormat uses {{%s}}, but the query's result has no label %s (it carries %s): the legend is the same for every series", l, l, ls)
+					p.Reportf(e.Legend.Pos(m[0]), "legendFormat uses {{%s}}, but the query's result has no label %s (it carries %s): the legend is the same for every series", l, l, ls)
 				}
 			}
 		})

@@ -47,7 +47,7 @@ is the usual reason to have two rules with one name).`,
 			if prev.Group.File != p.File {
 				where = fmt.Sprintf("%s:%d", prev.Group.File.Path, prev.Pos.Line)
 			}
-			p.RuleReportf(r, r.NamePos, "alert %s with labels {%s} is already defined at %s: Alertmanager cannot tell their alerts apart", r.Name, labelKey(r.Raw.Labels), where)
+			p.Reportf(r.NamePos, "alert %s with labels {%s} is already defined at %s: Alertmanager cannot tell their alerts apart", r.Name, labelKey(r.Raw.Labels), where)
 		}
 	},
 })

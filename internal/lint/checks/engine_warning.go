@@ -32,8 +32,8 @@ native histograms.`,
 
 func reportAnnotation(p *lint.Pass, e *lint.Expr, a annotation) {
 	if a.Offset < 0 {
-		p.ExprReportf(e, nil, "PromQL engine: %s", a.Msg)
+		p.Reportf(e.At(nil), "PromQL engine: %s", a.Msg)
 		return
 	}
-	p.ExprOffsetReportf(e, a.Offset, "PromQL engine: %s", a.Msg)
+	p.Reportf(e.Pos(a.Offset), "PromQL engine: %s", a.Msg)
 }

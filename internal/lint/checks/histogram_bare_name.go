@@ -39,7 +39,7 @@ have bare-name series and are not reported.`,
 						note = fmt.Sprintf("; its largest bucket is %g, so not even histogram_quantile over its buckets can exceed %g", largest(bs), v)
 					}
 				}
-				p.ExprReportf(e, sp.VS, "%s, a histogram%s, is selected by its bare name: a classic histogram exports only %s_bucket, %s_sum and %s_count, so this selects nothing and never matches; a histogram also records only finished observations, so it cannot tell how long something still running has taken%s", m, describe(s.Series.Metric), m, m, m, note)
+				p.Reportf(e.At(sp.VS), "%s, a histogram%s, is selected by its bare name: a classic histogram exports only %s_bucket, %s_sum and %s_count, so this selects nothing and never matches; a histogram also records only finished observations, so it cannot tell how long something still running has taken%s", m, describe(s.Series.Metric), m, m, m, note)
 			}
 		})
 	},

@@ -36,7 +36,7 @@ sum by (le, job) (rate(x_bucket[5m])).`,
 				if !ls.Lacks("le") {
 					return
 				}
-				p.ExprReportf(e, call, "histogram_quantile over buckets without the le label (the buckets carry %s): without le there are no bucket bounds, so the result is empty; keep le in the aggregation, e.g. sum by (le%s)", ls, byHint(ls))
+				p.Reportf(e.At(call), "histogram_quantile over buckets without the le label (the buckets carry %s): without le there are no bucket bounds, so the result is empty; keep le in the aggregation, e.g. sum by (le%s)", ls, byHint(ls))
 			})
 		})
 	},

@@ -40,7 +40,7 @@ by (le, endpoint).`,
 				if per == "" || ls.Open {
 					per = "every label of the histogram"
 				}
-				p.ExprReportf(e, call, "histogram_quantile over buckets that are not aggregated computes one quantile per series (per %s); to get one quantile over all of them aggregate first, e.g. histogram_quantile(%s, sum by (le) (...))", per, quantileArg(e, call))
+				p.Reportf(e.At(call), "histogram_quantile over buckets that are not aggregated computes one quantile per series (per %s); to get one quantile over all of them aggregate first, e.g. histogram_quantile(%s, sum by (le) (...))", per, quantileArg(e, call))
 			})
 		})
 	},

@@ -40,7 +40,7 @@ threshold.`,
 						continue
 					}
 					if top := largest(s.Series.Metric.Buckets); v >= top {
-						p.ExprReportf(e, call, "histogram_quantile over %s is compared with %g, but its largest finite bucket is %g: histogram_quantile never returns more than that, so the condition never holds; add buckets above %g", s.Name, v, top, v)
+						p.Reportf(e.At(call), "histogram_quantile over %s is compared with %g, but its largest finite bucket is %g: histogram_quantile never returns more than that, so the condition never holds; add buckets above %g", s.Name, v, top, v)
 						return
 					}
 				}

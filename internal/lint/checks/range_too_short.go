@@ -51,7 +51,7 @@ four scrape intervals.`,
 				if s.Series.Metric.ScrapeInterval > 0 || len(s.Series.Metric.Jobs) == 0 {
 					src = "the catalog"
 				}
-				p.ExprOffsetReportf(e, bracketOffset(e, ms), "range [%s] over %s, which is scraped every %s (%s), holds %s: one missed scrape leaves too few for a result; use at least [%s]", durStr(ms.Range), s.Name, durStr(scrape), src, samples(ms.Range, scrape), durStr(4*scrape))
+				p.Reportf(e.Pos(bracketOffset(e, ms)), "range [%s] over %s, which is scraped every %s (%s), holds %s: one missed scrape leaves too few for a result; use at least [%s]", durStr(ms.Range), s.Name, durStr(scrape), src, samples(ms.Range, scrape), durStr(4*scrape))
 			})
 		})
 	},

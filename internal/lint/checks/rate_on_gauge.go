@@ -49,7 +49,7 @@ _total says so: fix the definition, not the rule).`,
 				if len(s.Name) > 6 && s.Name[len(s.Name)-6:] == "_total" {
 					hint = "its _total name says it is meant to be a counter: define it as one (a CounterVec) and keep the rate(), or use deriv() while it is a gauge"
 				}
-				p.ExprReportf(e, vs, "%s() over %s, which the catalog types as %s%s: %s() takes every decrease for a counter reset, so the result is wrong whenever it goes down; %s", call.Func.Name, s.Name, what, describe(s.Series.Metric), call.Func.Name, hint)
+				p.Reportf(e.At(vs), "%s() over %s, which the catalog types as %s%s: %s() takes every decrease for a counter reset, so the result is wrong whenever it goes down; %s", call.Func.Name, s.Name, what, describe(s.Series.Metric), call.Func.Name, hint)
 			})
 		})
 	},

@@ -21,9 +21,11 @@ mix lifetimes of processes that started at different times. Use
 increase(x[5m]) > 0 for "any in the last 5 minutes" and rate(x[5m]) for
 per-second rates. A counter is a catalog counter (also a histogram's
 _bucket, _sum and _count) or, for metrics the catalog does not know, a name
-ending in _total. count(), group(), absent(), timestamp(), changes(),
-resets() and the right-hand side of and/unless only look at which series
-exist, and are fine.`,
+ending in _total; that last is a guess (gauges are named _total too), so
+it is reported as a warning at most. count(), group(), absent(),
+timestamp(), changes(), resets() and the right-hand side of and/unless
+only look at which series exist, and rate() or increase() over a subquery
+turns the values into a rate: a counter under any of them is fine.`,
 	Example: `- alert: DatabaseErrors
   expr: database_connection_errors_total > 0`,
 	Run: func(p *lint.Pass) {
@@ -31,6 +33,7 @@ exist, and are fine.`,
 			for _, sp := range lint.Selectors(e.AST) {
 				s := p.Project.Selector(sp.VS)
 				isCounter, how := counterKind(s)
+				guess := isCounter && !s.Known
 				if !isCounter {
 					continue
 				}
@@ -42,7 +45,14 @@ exist, and are fine.`,
 				if use == "compared" {
 					fix = fmt.Sprintf("a counter only grows, so once it is past the threshold the alert fires until the process restarts and never resolves; use increase(%s[5m]) > 0 for \"any in the last 5 minutes\"", s.Name)
 				}
-				p.ExprReportf(e, sp.VS, "%s is %s, %s without rate() or increase(): %s", s.Name, how, use, fix)
+				f := e.Finding(sp.VS, "%s is %s, %s without rate() or increase(): %s", s.Name, how, use, fix)
+				if guess {
+					// Gauges are named _total too (ceph_pg_total): without
+					// the catalog's word this is a guess, a warning at most.
+					f.Severity = lint.Warning
+					f.Message += " (a guess from the name: declare the metric's type in the catalog to be sure)"
+				}
+				p.Report(f)
 			}
 		})
 	},
@@ -65,43 +75,55 @@ var passThrough = map[string]bool{
 
 // rawUse walks up from a counter selector and tells how its raw value is
 // used: "compared", "aggregated", "used in arithmetic", "passed to f()",
-// or "" when it is not (it only feeds rate(), count() or the like, or is
-// returned as it is).
+// or "" when it is not. The innermost use is named, unless an outer node
+// throws the values away (count(), group(), absent(), the right-hand side
+// of and/unless) or turns them into a rate (rate() or increase() over a
+// subquery): then the raw value never reaches the result.
 func rawUse(vs parser.Node, path []parser.Node) string {
+	use := ""
 	child := vs
 	for i := len(path) - 1; i >= 0; i-- {
-		switch n := path[i].(type) {
-		case *parser.ParenExpr, *parser.StepInvariantExpr, *parser.MatrixSelector, *parser.SubqueryExpr:
-		case *parser.Call:
-			switch {
-			case valueFree[n.Func.Name]:
-				return ""
-			case !passThrough[n.Func.Name]:
-				return "passed to " + n.Func.Name + "()"
-			}
-		case *parser.AggregateExpr:
-			switch n.Op {
-			case parser.COUNT, parser.GROUP:
-				return ""
-			}
-			if n.Param == child {
-				return ""
-			}
-			return "aggregated with " + n.Op.String() + "()"
-		case *parser.BinaryExpr:
-			switch {
-			case (n.Op == parser.LAND || n.Op == parser.LUNLESS) && n.RHS == child:
-				return ""
-			case n.Op.IsSetOperator():
-			case n.Op.IsComparisonOperator():
-				return "compared"
-			default:
-				return "used in arithmetic"
-			}
-		case *parser.UnaryExpr:
-			return "used in arithmetic"
+		u, discards := nodeUse(path[i], child)
+		if discards {
+			return ""
+		}
+		if use == "" {
+			use = u
 		}
 		child = path[i]
 	}
-	return ""
+	return use
+}
+
+// nodeUse tells how a node uses its child's values: a raw use, or whether
+// it discards them.
+func nodeUse(node, child parser.Node) (use string, discards bool) {
+	switch n := node.(type) {
+	case *parser.Call:
+		switch {
+		case valueFree[n.Func.Name]:
+			return "", true
+		case !passThrough[n.Func.Name]:
+			return "passed to " + n.Func.Name + "()", false
+		}
+	case *parser.AggregateExpr:
+		switch {
+		case n.Op == parser.COUNT || n.Op == parser.GROUP || n.Param == child:
+			return "", true
+		}
+		return "aggregated with " + n.Op.String() + "()", false
+	case *parser.BinaryExpr:
+		switch {
+		case (n.Op == parser.LAND || n.Op == parser.LUNLESS) && n.RHS == child:
+			return "", true
+		case n.Op.IsSetOperator():
+		case n.Op.IsComparisonOperator():
+			return "compared", false
+		default:
+			return "used in arithmetic", false
+		}
+	case *parser.UnaryExpr:
+		return "used in arithmetic", false
+	}
+	return "", false
 }

@@ -56,7 +56,7 @@ group_left.`,
 						if b.Op == parser.DIV {
 							what = fmt.Sprintf("dividing %s by %s", l, r)
 						}
-						p.ExprOffsetReportf(e, opOffset(e, b), "%s matches every series with itself: both sides keep label %s, so one-to-one matching pairs each series selected by %s with the same series on the other side, and the result is the same for every series (1 for a ratio); aggregate %s away on both sides first, e.g. sum without (%s) (...) %s sum without (%s) (...)", what, m.Name, m, m.Name, m.Name, b.Op, m.Name)
+						p.Reportf(e.Pos(opOffset(e, b)), "%s matches every series with itself: both sides keep label %s, so one-to-one matching pairs each series selected by %s with the same series on the other side, and the result is the same for every series (1 for a ratio); aggregate %s away on both sides first, e.g. sum without (%s) (...) %s sum without (%s) (...)", what, m.Name, m, m.Name, m.Name, b.Op, m.Name)
 						return
 					}
 				}

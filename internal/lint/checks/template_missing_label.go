@@ -39,7 +39,7 @@ in the expression (add it to by (...)), or stop using it.`,
 						if !ls.Lacks(ref.Label) {
 							continue
 						}
-						p.RuleReportf(r, t.Text.Pos(ref.Offset), "%s uses $labels.%s, but the result of the alert expression has no label %s (it carries %s): it renders \"<no value>\"", t.Key, ref.Label, ref.Label, ls)
+						p.Reportf(t.Text.Pos(ref.Offset), "%s uses $labels.%s, but the result of the alert expression has no label %s (it carries %s): it renders \"<no value>\"", t.Key, ref.Label, ref.Label, ls)
 					}
 				}
 			}

@@ -61,7 +61,7 @@ with "with" or "range", and give functions the types they take.`,
 						continue
 					}
 					off, msg := renderError(t.Text.Value, err.Error())
-					p.RuleReportf(r, t.Text.Pos(off), "%s fails to render with sample data: %s", t.Key, msg)
+					p.Reportf(t.Text.Pos(off), "%s fails to render with sample data: %s", t.Key, msg)
 				}
 			}
 		})

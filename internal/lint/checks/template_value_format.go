@@ -42,7 +42,7 @@ latency in seconds, printf "%.0f" for a count from increase().`,
 						if v.Formatted {
 							continue
 						}
-						p.RuleReportf(r, t.Text.Pos(v.Offset), "%s prints $value unformatted, and the value of this alert is %s: format it, e.g. %s", t.Key, kind, fix)
+						p.Reportf(t.Text.Pos(v.Offset), "%s prints $value unformatted, and the value of this alert is %s: format it, e.g. %s", t.Key, kind, fix)
 					}
 				}
 			}
