@@ -41,9 +41,8 @@ type replay struct {
 	// horizon is, per rule, the last time (relative to start) its
 	// evaluation can matter; nil when every rule runs to the end.
 	horizon map[rules.Rule]time.Duration
-	// lean turns on lean evaluation (lean.go); origins maps the rule
-	// variants it makes to the rules loaded.
-	lean    bool
+	// origins maps the rule variants made by the annotation shortcut
+	// (annotations.go) to the rules they stand for.
 	origins map[rules.Rule]rules.Rule
 }
 

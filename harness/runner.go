@@ -377,11 +377,7 @@ func (r *Runner) runTestGroup(f *Fixture, tg *TestGroup) *TestResult {
 	if res.BadInput {
 		return res
 	}
-	if f.ServerSchedule {
-		rp.runNative(res)
-	} else {
-		rp.runPromtool(res)
-	}
+	rp.run(res, rp.schedule())
 	return res
 }
 

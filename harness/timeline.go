@@ -59,7 +59,7 @@ type openEpisode struct {
 // recorder follows every alert instance through the replay.
 type recorder struct {
 	start time.Time
-	// origin maps a rule variant (see lean.go) to the rule it stands for.
+	// origin maps a rule variant (see annotations.go) to the rule it stands for.
 	origin func(rules.Rule) rules.Rule
 	open   map[rules.Rule]map[uint64]*openEpisode
 	closed []Episode
@@ -164,7 +164,7 @@ func (rc *recorder) history(name string, t time.Time) string {
 }
 
 // episodes returns every episode, closed and still open, in a stable order.
-func (rc *recorder) episodes(time.Time) []Episode {
+func (rc *recorder) episodes() []Episode {
 	out := slices.Clone(rc.closed)
 	for _, open := range rc.open {
 		for _, oe := range open {

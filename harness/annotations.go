@@ -1,18 +1,16 @@
 package harness
 
 import (
-	"time"
-
 	"github.com/prometheus/prometheus/rules"
 )
 
-// Lean evaluation. An alerting rule renders every annotation of every active
-// alert at every evaluation, through Go's template engine; on suites with
-// many active alerts that is a large share of the CPU time. Annotations
-// carry no state: each evaluation replaces them, and nothing but an alert
-// test reads them in a promtool replay. So in promtool replays an alerting
-// rule is evaluated without annotations, except at the evaluations whose
-// alerts a test compares.
+// Annotations rendered only when read. An alerting rule renders every
+// annotation of every active alert at every evaluation, through Go's
+// template engine; on suites with many active alerts that is a large share
+// of the CPU time. Annotations carry no state: each evaluation replaces
+// them, and nothing but an alert test reads them in a promtool replay. So
+// when the schedule allows shortcuts, an alerting rule is evaluated without
+// annotations, except at the evaluations whose alerts a test compares.
 //
 // Switching swaps rule objects: the group is rebuilt with fresh rules of the
 // other form and takes over the alert state with Group.CopyState, as
@@ -29,7 +27,8 @@ func (rp *replay) origin(r rules.Rule) rules.Rule {
 }
 
 // setFullAnnotations puts every group in the form that renders annotations
-// for the alerts named in full, and the lean form for all other alerts.
+// for the alerts named in full, and the form without annotations for all
+// other alerts.
 func (rp *replay) setFullAnnotations(full map[string]bool) {
 	for i, g := range rp.groups {
 		needSwap := false
@@ -62,18 +61,4 @@ func (rp *replay) setFullAnnotations(full map[string]bool) {
 		}
 		rp.groups[i] = rp.rebuild(g, rs, true)
 	}
-}
-
-// alertsCheckedAfter returns the alert names whose tests are checked after
-// the evaluation at step ts (promtool: tests with ts <= eval_time < ts+step).
-func alertsCheckedAfter(times []time.Duration, byTime map[time.Duration][]AlertTest, from, until time.Duration) map[string]bool {
-	out := map[string]bool{}
-	for _, t := range times {
-		if t >= from && t < until {
-			for _, a := range byTime[t] {
-				out[a.Alertname] = true
-			}
-		}
-	}
-	return out
 }
