@@ -19,6 +19,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/codevaldcortex/rulecheck/internal/inputfile"
+	"github.com/codevaldcortex/rulecheck/internal/yamlsafe"
 )
 
 // Type is a metric type as client_golang and the exposition formats name it.
@@ -125,9 +126,10 @@ func Load(path string) (*Catalog, error) {
 // Parse reads a catalog from YAML and validates it.
 func Parse(b []byte) (*Catalog, error) {
 	var c Catalog
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&c); err != nil {
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, errors.New("invalid catalog: empty file")
+	}
+	if err := yamlsafe.DecodeStrict(b, &c); err != nil {
 		return nil, fmt.Errorf("invalid catalog: %w", err)
 	}
 	if err := c.Validate(); err != nil {

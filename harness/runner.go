@@ -292,6 +292,11 @@ func (r *Runner) prepare(f *Fixture) (fr *FileResult, ok bool) {
 		}
 		fr.Warnings = append(fr.Warnings, w)
 	}
+	for _, d := range f.IgnoredDocuments {
+		// promtool skips these silently; the verdict stays promtool's, but
+		// tests that never run must not pass unnoticed.
+		fr.Warnings = append(fr.Warnings, d.String()+": a second YAML document (after \"---\") is ignored, as promtool ignores it: its tests do not run")
+	}
 	fr.Notes = r.skippedNotes(f)
 	if err := r.findCatalog(f); err != nil {
 		fr.Err = err

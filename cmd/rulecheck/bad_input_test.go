@@ -87,6 +87,11 @@ var badCases = []badCase{
 	{file: "huge-value.yaml", exit: 2, want: `testdata/bad/huge-value.yaml:6: test "unnamed#0": input_series[0]: bad series notation: error parsing number: strconv.ParseFloat: parsing "1e400": value out of range`},
 	{file: "too-many-samples.yaml", exit: 2, want: `testdata/bad/too-many-samples.yaml:6: test "unnamed#0": input_series[0] asks for about 1000000003 samples, more than the limit of 1000000 per series (--max-samples-per-series)`, fast: true},
 
+	// Messages.
+	{file: "duplicate-key-rule.yaml", exit: 2, want: `testdata/bad/duplicate-key.rules.yaml:7: mapping key "expr" already defined at line 6`},
+	{file: "control-chars-name.yaml", exit: 1, want: `FAIL  testdata/bad/control-chars-name.yaml:6  evil\n0 test groups in 0 files: 0 passed, 0 failed\x1b[2J\x1b[31m\u202e`},
+	{file: "second-document.yaml", exit: 0, want: `WARN  testdata/bad/second-document.yaml:16: a second YAML document (after "---") is ignored, as promtool ignores it: its tests do not run`},
+
 	// The command line.
 	{file: "does-not-exist.yaml", exit: 2, want: "rulecheck: stat testdata/bad/does-not-exist.yaml: no such file or directory"},
 	{file: "too-many-samples.yaml", args: []string{"--max-samples-per-series=-1"}, exit: 2, want: "rulecheck: --max-samples-per-series: must not be negative", fast: true},

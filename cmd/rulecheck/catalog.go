@@ -16,6 +16,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/internal/inputfile"
 	"github.com/codevaldcortex/rulecheck/internal/outfile"
+	"github.com/codevaldcortex/rulecheck/internal/textsafe"
 )
 
 const catalogUsage = `Usage: rulecheck catalog [flags] SOURCE ...
@@ -94,7 +95,7 @@ func runCatalog(args []string, stdout, stderr io.Writer) int {
 			var warns []catalog.Warning
 			c, warns, err = catalog.FromGo(path, src)
 			for _, w := range warns {
-				fmt.Fprintf(stderr, "rulecheck: warning: %s\n", w)
+				fmt.Fprintf(stderr, "rulecheck: warning: %s\n", textsafe.Escape(w.String()))
 			}
 		} else {
 			c, err = catalog.FromExposition(path, src)

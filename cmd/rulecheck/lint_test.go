@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,4 +179,23 @@ func TestLintIgnoreInFile(t *testing.T) {
 	assert.Equal(t, exitFailed, code)
 	assert.NotContains(t, stdout, "error promql/raw-counter")
 	assert.Contains(t, stdout, "r.yaml:10:3: warning lint/ignore: rulecheck:ignore promql/raw-counter without a reason")
+}
+
+// TestLintConfigBombOneLine: an alias bomb in the configuration is refused
+// in one line with its line number, before it is expanded.
+func TestLintConfigBombOneLine(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("namespace_labels:\n  a: &a {x: y, y: z, z: w, w: v, v: u, u: t, t: s, s: r, r: q, q: p}\n")
+	prev := "a"
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&b, "  l%d: &l%d [%s]\n", i, i, strings.TrimSuffix(strings.Repeat("*"+prev+", ", 10), ", "))
+		prev = fmt.Sprintf("l%d", i)
+	}
+	cfg := lintFile(t, dir, "bomb.yaml", b.String())
+	rules := lintFile(t, dir, "r.yaml", "groups: []\n")
+	code, _, stderr := runArgs("lint", "--config", cfg, rules)
+	assert.Equal(t, exitBadInput, code)
+	assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
+	assert.Contains(t, stderr, "bomb.yaml: invalid configuration: line 3: YAML aliases expand to more than")
 }

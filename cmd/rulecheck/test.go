@@ -19,6 +19,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/internal/outfile"
 	"github.com/codevaldcortex/rulecheck/internal/projectconfig"
 	"github.com/codevaldcortex/rulecheck/internal/report"
+	"github.com/codevaldcortex/rulecheck/internal/textsafe"
 )
 
 // multiFlag is a repeatable string flag.
@@ -152,7 +153,7 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		// test failing for want of its rules says why.
 		for _, fr := range results {
 			for _, w := range fr.Warnings {
-				fmt.Fprintf(stderr, "WARN  %s\n", w)
+				fmt.Fprintf(stderr, "WARN  %s\n", textsafe.Indent(w, "      "))
 			}
 		}
 	}

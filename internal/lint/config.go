@@ -1,16 +1,14 @@
 package lint
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/prometheus/common/model"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/codevaldcortex/rulecheck/internal/inputfile"
+	"github.com/codevaldcortex/rulecheck/internal/yamlsafe"
 )
 
 // DefaultConfigFile is the configuration read from the working directory
@@ -99,9 +97,7 @@ func LoadConfig(path string) (*Config, error) {
 func ParseConfig(b []byte) (*Config, error) {
 	c := DefaultConfig()
 	var file Config
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
-	if err := dec.Decode(&file); err != nil && !errors.Is(err, io.EOF) {
+	if err := yamlsafe.DecodeStrict(b, &file); err != nil {
 		return nil, fmt.Errorf("invalid configuration: %w", err)
 	}
 	if file.Catalog != "" {

@@ -6,10 +6,17 @@ import (
 )
 
 // SuiteVerdicts is one testsuite of a JUnit report: pass or fail per
-// testcase name.
+// testcase name, and every testcase in the order the report lists them
+// (names may repeat: two test groups can have the same name).
 type SuiteVerdicts struct {
 	Name  string
 	Cases map[string]string
+	Order []CaseVerdict
+}
+
+// CaseVerdict is one testcase's verdict, "pass" or "fail".
+type CaseVerdict struct {
+	Name, Verdict string
 }
 
 // ReadJUnit reads the verdicts of a JUnit XML report, as promtool and
@@ -37,6 +44,7 @@ func ReadJUnit(b []byte) ([]SuiteVerdicts, error) {
 				v = "fail"
 			}
 			out[i].Cases[c.Name] = v
+			out[i].Order = append(out[i].Order, CaseVerdict{c.Name, v})
 		}
 	}
 	return out, nil

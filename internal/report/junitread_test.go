@@ -29,8 +29,8 @@ func TestJUnitRoundTrip(t *testing.T) {
 	suites, err := report.ReadJUnit(buf.Bytes())
 	require.NoError(t, err)
 	assert.Equal(t, []report.SuiteVerdicts{
-		{Name: "a.yml", Cases: map[string]string{"ok": "pass", "bad": "fail"}},
-		{Name: "b.yml", Cases: map[string]string{"unknown": "fail"}},
+		{Name: "a.yml", Cases: map[string]string{"ok": "pass", "bad": "fail"}, Order: []report.CaseVerdict{{"ok", "pass"}, {"bad", "fail"}}},
+		{Name: "b.yml", Cases: map[string]string{"unknown": "fail"}, Order: []report.CaseVerdict{{"unknown", "fail"}}},
 	}, suites)
 	_, err = report.ReadJUnit([]byte("<testsuites><testsuite"))
 	require.Error(t, err)

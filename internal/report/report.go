@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/prometheus/util/junitxml"
 
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/internal/textsafe"
 )
 
 // TextOptions select what the text report shows beyond verdicts.
@@ -25,21 +26,22 @@ func WriteText(w io.Writer, results []*harness.FileResult, opts TextOptions) {
 	for _, fr := range results {
 		files++
 		if fr.Err != nil {
-			fmt.Fprintf(w, "ERROR %s\n", fr.Path)
+			fmt.Fprintf(w, "ERROR %s\n", textsafe.Escape(fr.Path))
 			fmt.Fprintf(w, "%s\n", indent(fr.Err.Error(), "      "))
 			fail++
 			continue
 		}
 		if opts.Warnings {
 			for _, wn := range fr.Warnings {
-				fmt.Fprintf(w, "WARN  %s\n", wn)
+				fmt.Fprintf(w, "WARN  %s\n", textsafe.Indent(wn, "      "))
 			}
 			for _, n := range fr.Notes {
-				fmt.Fprintf(w, "NOTE  %s\n", n)
+				fmt.Fprintf(w, "NOTE  %s\n", textsafe.Indent(n, "      "))
 			}
 		}
 		for _, t := range fr.Tests {
-			loc := fmt.Sprintf("%s:%d", fr.Path, t.Line)
+			loc := fmt.Sprintf("%s:%d", textsafe.Escape(fr.Path), t.Line)
+			name := textsafe.Escape(t.Name)
 			switch {
 			case t.Skipped:
 				skip++
@@ -52,17 +54,17 @@ func WriteText(w io.Writer, results []*harness.FileResult, opts TextOptions) {
 				if t.BadInput {
 					label = "ERROR"
 				}
-				fmt.Fprintf(w, "%s %s  %s\n", label, loc, t.Name)
+				fmt.Fprintf(w, "%s %s  %s\n", label, loc, name)
 				for _, f := range t.Failures {
-					fmt.Fprintf(w, "      %s:%d:\n%s\n", fr.Path, f.Line, indent(f.Message, "        "))
+					fmt.Fprintf(w, "      %s:%d:\n%s\n", textsafe.Escape(fr.Path), f.Line, indent(f.Message, "        "))
 				}
 			default:
 				pass++
-				fmt.Fprintf(w, "ok    %s  %s\n", loc, t.Name)
+				fmt.Fprintf(w, "ok    %s  %s\n", loc, name)
 			}
 			if opts.Warnings {
 				for _, wn := range t.Warnings {
-					fmt.Fprintf(w, "WARN  %s\n", wn)
+					fmt.Fprintf(w, "WARN  %s\n", textsafe.Indent(wn, "      "))
 				}
 			}
 			if opts.Timeline {
@@ -71,7 +73,7 @@ func WriteText(w io.Writer, results []*harness.FileResult, opts TextOptions) {
 					fmt.Fprintf(w, "        (no alert was pending or firing)\n")
 				}
 				for _, ep := range t.Timeline {
-					fmt.Fprintf(w, "        %s\n", ep)
+					fmt.Fprintf(w, "        %s\n", textsafe.Indent(ep.String(), "        "))
 				}
 			}
 		}
@@ -83,8 +85,11 @@ func WriteText(w io.Writer, results []*harness.FileResult, opts TextOptions) {
 	fmt.Fprintln(w, summary)
 }
 
+// indent escapes s's control characters (keeping its lines) and puts
+// prefix before each line: nothing a message holds starts a line where the
+// report's own lines start.
 func indent(s, prefix string) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	lines := strings.Split(strings.TrimRight(textsafe.EscapeText(s), "\n"), "\n")
 	for i, l := range lines {
 		lines[i] = prefix + l
 	}

@@ -238,7 +238,14 @@ func decodeErrors(path string, content []byte, errs []error) error {
 		kind = ErrYAML
 	}
 	out := make(Errors, 0, len(errs))
+	seen := map[string]bool{}
 	for _, err := range errs {
+		// rulefmt decodes the file twice (into its types, then into nodes)
+		// and reports a YAML error, such as a duplicate key, from both.
+		if seen[err.Error()] {
+			continue
+		}
+		seen[err.Error()] = true
 		e := yamlError(path, err, Pos{})
 		e.Kind = kind
 		out = append(out, e)

@@ -87,3 +87,27 @@ func firstAlias(n *yaml.Node) int {
 	}
 	return 0
 }
+
+// DecodeStrict checks content (Check) and decodes its first document into
+// v, refusing unknown fields. An error is one line: the first of the
+// decoder's errors, with how many more there are.
+func DecodeStrict(content []byte, v any) error {
+	if err := Check(content); err != nil {
+		return err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(content))
+	dec.KnownFields(true)
+	err := dec.Decode(v)
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg := te.Errors[0]
+		if n := len(te.Errors) - 1; n > 0 {
+			msg += fmt.Sprintf(" (and %d more errors)", n)
+		}
+		return errors.New(msg)
+	}
+	return err
+}
