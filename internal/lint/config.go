@@ -3,7 +3,6 @@ package lint
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/prometheus/common/model"
 
@@ -69,7 +68,6 @@ type AlertConfig struct {
 // .rulecheck.yaml (this repository's is an example).
 func DefaultConfig() *Config {
 	return &Config{
-		EvaluationInterval: model.Duration(time.Minute),
 		Alerts: AlertConfig{
 			SeverityLabel:      "severity",
 			CriticalSeverities: []string{"critical"},

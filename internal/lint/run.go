@@ -48,8 +48,17 @@ func (p *Project) Recorded(name string) []*Rule { return p.recorded[name] }
 
 // GroupInterval is how often a group is evaluated: its own interval, else
 // the evaluation interval of the Prometheus resources given (the longest),
-// else the configured global evaluation interval.
+// else the configured global evaluation interval, else Prometheus's default.
 func (p *Project) GroupInterval(g *Group) (time.Duration, string) {
+	if d, from := p.KnownGroupInterval(g); d > 0 {
+		return d, from
+	}
+	return time.Minute, "Prometheus's default evaluation interval"
+}
+
+// KnownGroupInterval is the group's interval as far as the files and the
+// configuration say (see GroupInterval), 0 when they do not.
+func (p *Project) KnownGroupInterval(g *Group) (time.Duration, string) {
 	if g.Interval > 0 {
 		return g.Interval, "the group's interval"
 	}
@@ -66,7 +75,7 @@ func (p *Project) GroupInterval(g *Group) (time.Duration, string) {
 	if p.Config != nil && p.Config.EvaluationInterval > 0 {
 		return time.Duration(p.Config.EvaluationInterval), "the global evaluation interval"
 	}
-	return time.Minute, "Prometheus's default evaluation interval"
+	return 0, ""
 }
 
 // Options configure a run.

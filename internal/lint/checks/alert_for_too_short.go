@@ -21,8 +21,9 @@ does not do. A for shorter than two scrapes is decided by a single sample:
 one slow or failed scrape is enough to fire it. The group interval is the
 group's own, else the evaluation interval of the Prometheus resource given
 (the operator's default is 30s), else evaluation_interval of
-.rulecheck.yaml (Prometheus's default: 1m); scrape intervals come from the
-catalog.`,
+.rulecheck.yaml; when none of these says, the interval is unknown and not
+checked (Prometheus's default of 1m is often overridden). Scrape intervals
+come from the catalog.`,
 	Example: `- name: example
   interval: 1m
   rules:
@@ -36,7 +37,7 @@ catalog.`,
 				return
 			}
 			pos := r.ForPos
-			if iv, from := p.Project.GroupInterval(r.Group); forDur < iv {
+			if iv, from := p.Project.KnownGroupInterval(r.Group); forDur < iv {
 				p.Reportf(pos, "for %s is shorter than the evaluation interval of %s (%s): the alert cannot fire before its second evaluation, %s after it turns pending", model.Duration(forDur), model.Duration(iv), from, model.Duration(iv))
 				return
 			}

@@ -14,14 +14,14 @@ var AlertNoCondition = register(&lint.Check{
 (> 0.9, == 0; a comparison with bool returns 0 or 1 and filters nothing),
 no and/unless, no absent(). An alert fires for every series its expression
 returns, so such an alert fires for as long as its metrics exist. Add the
-threshold the alert is about. An alert that is meant to always fire (a
-dead man's switch such as vector(1)) should say so with a rulecheck:ignore
-comment.`,
+threshold the alert is about. An expression that selects no series at
+all (vector(1), the dead man's switch that is meant to always fire) is
+constant by construction and not reported.`,
 	Example: `- alert: HighLatency
   expr: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))`,
 	Run: func(p *lint.Pass) {
 		alerts(p, func(r *lint.Rule) {
-			if r.Expr.AST == nil || filters(r.Expr.AST) {
+			if r.Expr.AST == nil || filters(r.Expr.AST) || constant(r.Expr.AST) {
 				return
 			}
 			why := "no comparison, and/unless or absent()"
@@ -81,4 +81,16 @@ func hasBoolComparison(e parser.Expr) bool {
 		}
 	})
 	return found
+}
+
+// constant tells whether an expression selects no series: its result is
+// the same on every evaluation, as a dead man's switch's vector(1) is.
+func constant(e parser.Expr) bool {
+	selects := false
+	lint.Inspect(e, func(n parser.Node, _ []parser.Node) {
+		if _, ok := n.(*parser.VectorSelector); ok {
+			selects = true
+		}
+	})
+	return !selects
 }

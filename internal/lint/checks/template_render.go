@@ -2,13 +2,14 @@ package checks
 
 import (
 	"context"
+	"fmt"
 	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
+	"text/template/parse"
 	"time"
 
 	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/template"
 
@@ -21,73 +22,136 @@ var TemplateRender = register(&lint.Check{
 	Severity: lint.Error,
 	Doc: `A label or annotation template parses but fails when Prometheus renders it
 with sample data: every label the expression can carry set to "1", $value
-0.5, and queries made with the query function returning no series (a query
-that does not parse fails). Typical causes are calling a function with the
-wrong type (humanizeDuration on a label that is not a number, a field of a
-string), a regular expression that does not compile, and "query ... |
-first" on a query that returns nothing. Prometheus then sends the alert with
-"<error expanding template: ...>" in place of the text. Guard query results
-with "with" or "range", and give functions the types they take.`,
+0.5. Without data the linter cannot know what a query returns, so the
+template is rendered twice, with every query returning no series and with
+every query returning one, and is reported only when both fail: what is
+wrong whatever the query returns (a query that does not parse fails
+always). Typical causes are calling a function with the wrong type
+(humanizeDuration on a label that is not a number, a field of a string), a
+function called without its argument, and a regular expression that does
+not compile. Prometheus then sends the alert with "<error expanding
+template: ...>" in place of the text. Give functions the types they take.`,
 	Example: `- alert: SlowTarget
   expr: up == 0
   annotations:
-    description: '{{ query "scrape_duration_seconds" | first | value | humanizeDuration }}'`,
+    description: '{{ $labels.instance.host }} is slow'`,
 	Run: func(p *lint.Pass) {
 		alerts(p, func(r *lint.Rule) {
 			if r.Expr.AST == nil {
 				return
 			}
-			ls := p.Project.Labels(r.Expr.AST)
-			lbls := map[string]string{}
-			for n := range ls.Names {
-				lbls[n] = "1"
-			}
-			data := template.AlertTemplateData(lbls, map[string]string{}, "http://prometheus.example", promql.Sample{F: 0.5})
-			queryFunc := func(_ context.Context, q string, _ time.Time) (promql.Vector, error) {
-				if _, err := p.Project.Parser.ParseExpr(q); err != nil {
-					return nil, err
-				}
-				return promql.Vector{}, nil
-			}
-			u, _ := url.Parse("http://prometheus.example")
+			rd := newRenderer(p, r)
 			for _, group := range [][]*lint.Template{r.Labels, r.Annotations} {
 				for _, t := range group {
 					if inspectTemplate(t.Text.Value) == nil {
 						continue // syntax/template reports it
 					}
-					exp := template.NewTemplateExpander(context.Background(), templateDefs+t.Text.Value, "__alert_"+r.Name, data, model.Time(0), queryFunc, u, nil)
-					_, err := exp.Expand()
+					err := rd.failsAlways(t.Text.Value)
 					if err == nil {
 						continue
 					}
-					off, msg := renderError(t.Text.Value, err.Error())
-					p.Reportf(t.Text.Pos(off), "%s fails to render with sample data: %s", t.Key, msg)
+					p.Reportf(t.Text.Pos(rd.failingAction(t.Text.Value)), "%s fails to render with sample data: %s", t.Key, rd.message(err))
 				}
 			}
 		})
 	},
 })
 
-var tmplErrPosRE = regexp.MustCompile(`template: [^:]*:(\d+):(\d+): (?:executing "[^"]*" )?`)
+// renderer renders one alert's templates as Prometheus would, with sample
+// data.
+type renderer struct {
+	p    *lint.Pass
+	name string
+	data any
+	url  *url.URL
+	// one is the series every query returns in the second rendering.
+	one promql.Sample
+}
 
-// renderError finds the position an execution error names and shortens
-// its message.
-func renderError(text, msg string) (int, string) {
-	m := tmplErrPosRE.FindStringSubmatchIndex(msg)
-	if m == nil {
-		return 0, msg
+func newRenderer(p *lint.Pass, r *lint.Rule) *renderer {
+	lbls := map[string]string{}
+	for n := range p.Project.Labels(r.Expr.AST).Names {
+		lbls[n] = "1"
 	}
-	line, _ := strconv.Atoi(msg[m[2]:m[3]])
-	col, _ := strconv.Atoi(msg[m[4]:m[5]])
-	full := templateDefs + text
-	off := 0
-	for l := 1; l < line; l++ {
-		i := strings.IndexByte(full[off:], '\n')
-		if i < 0 {
-			break
+	u, _ := url.Parse("http://prometheus.example")
+	return &renderer{
+		p: p, name: "__alert_" + r.Name, url: u,
+		data: template.AlertTemplateData(lbls, map[string]string{}, u.String(), promql.Sample{F: 0.5}),
+		one:  promql.Sample{Metric: labels.FromMap(lbls), F: 1},
+	}
+}
+
+// render expands a template, every query returning no series or one.
+func (rd *renderer) render(text string, oneSeries bool) error {
+	queryFunc := func(_ context.Context, q string, _ time.Time) (promql.Vector, error) {
+		if _, err := rd.p.Project.Parser.ParseExpr(q); err != nil {
+			return nil, err
 		}
-		off += i + 1
+		if oneSeries {
+			return promql.Vector{rd.one}, nil
+		}
+		return promql.Vector{}, nil
 	}
-	off += col - len(templateDefs)
-	return max(0, min(off, len(text))), msg[m[1]:]
+	exp := template.NewTemplateExpander(context.Background(), templateDefs+text, rd.name, rd.data, model.Time(0), queryFunc, rd.url, nil)
+	_, err := exp.Expand()
+	return err
+}
+
+// failsAlways renders a template with both query results and returns the
+// error of the second when both fail.
+func (rd *renderer) failsAlways(text string) error {
+	if rd.render(text, false) == nil {
+		return nil
+	}
+	return rd.render(text, true)
+}
+
+// failingAction finds the byte offset of the first top-level action of a
+// failing template whose rendering fails: the template is rendered up to
+// each action in turn.
+func (rd *renderer) failingAction(text string) int {
+	full := templateDefs + text
+	tr := parse.New("t")
+	tr.Mode = parse.SkipFuncCheck
+	if _, err := tr.Parse(full, "{{", "}}", map[string]*parse.Tree{}); err != nil || tr.Root == nil {
+		return 0
+	}
+	var nodes []parse.Node
+	for _, n := range tr.Root.Nodes {
+		if int(n.Position()) >= len(templateDefs) {
+			nodes = append(nodes, n)
+		}
+	}
+	for k, n := range nodes {
+		end := len(full)
+		if k+1 < len(nodes) {
+			end = nodeStart(full, nodes[k+1])
+		}
+		if rd.failsAlways(full[len(templateDefs):max(end, len(templateDefs))]) != nil {
+			return int(n.Position()) - len(templateDefs)
+		}
+	}
+	return 0
+}
+
+// nodeStart is where a top-level node's text starts: an action's "{{".
+func nodeStart(text string, n parse.Node) int {
+	pos := int(n.Position())
+	if _, ok := n.(*parse.TextNode); ok {
+		return pos
+	}
+	if i := strings.LastIndex(text[:pos], "{{"); i >= 0 {
+		return i
+	}
+	return pos
+}
+
+// message is an execution error without the template's name and position
+// in front (the finding has the position).
+func (rd *renderer) message(err error) string {
+	msg := err.Error()
+	if _, rest, ok := strings.Cut(msg, fmt.Sprintf("executing %q ", rd.name)); ok {
+		return rest
+	}
+	return msg
 }
