@@ -255,7 +255,7 @@ func (r *Runner) runFixtures(fixtures []*Fixture, out []*FileResult) {
 		}
 		fr.Tests = make([]*TestResult, len(f.Tests))
 		for j, tg := range f.Tests {
-			if !r.selected(tg.Name) {
+			if !r.selected(tg.RunName()) {
 				fr.Tests[j] = &TestResult{Name: tg.Name, Line: tg.Line, Skipped: true}
 				continue
 			}

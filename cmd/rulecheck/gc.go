@@ -5,13 +5,17 @@ import (
 	"runtime/debug"
 )
 
-// A replay allocates many short-lived objects (query results, rendered
-// templates) and holds little: collecting less often saves about a third of
-// the CPU time on large suites. A soft memory limit makes the collector work
+// tuneGCForReplay sets the collector for replays, which allocate many
+// short-lived objects (query results, rendered templates) and hold little:
+// collecting less often saves about a third of the CPU time on large
+// suites. A soft memory limit makes the collector work
 // harder again as the heap nears 100 MiB, so peak memory stays below
 // promtool's on the suites measured in docs/performance.md. GOGC and
 // GOMEMLIMIT in the environment win.
-func init() {
+//
+// Only "rulecheck test" replays; lint and catalog keep the runtime's
+// defaults.
+func tuneGCForReplay() {
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(400)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -48,45 +47,84 @@ Examples:
 Flags:
 `
 
+// lintFlags are the flags and arguments of "rulecheck lint" (and of
+// "rulecheck check rules", which runs only the syntax checks).
+type lintFlags struct {
+	configPath, catalogPath, format, failOn, color, output string
+	prometheus                                             multiFlag
+	list, ignoreUnknown                                    bool
+	syntaxOnly                                             bool
+	paths                                                  []string
+}
+
 func runLint(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
+	lf, code, ok := parseLintFlags("lint", args, stdout, stderr)
+	if !ok {
+		return code
+	}
+	return lf.run(stdout, stderr)
+}
+
+// parseLintFlags reads the command line; ok is false when the command is
+// done (help, --list, or bad usage: code says which).
+func parseLintFlags(name string, args []string, stdout, stderr io.Writer) (lf *lintFlags, code int, ok bool) {
+	lf = &lintFlags{}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var (
-		configPath, catalogPath, format, failOn, color, output string
-		prometheus                                             multiFlag
-		list, ignoreUnknown                                    bool
-	)
-	fs.StringVar(&configPath, "config", "", "read configuration from `FILE` (default: the "+lint.DefaultConfigFile+" found from the linted paths upward to the repository root)")
-	fs.StringVar(&catalogPath, "catalog", "", "metric catalog `FILE` (default: the one the configuration names)")
-	fs.Var(&prometheus, "prometheus", "read the operator's Prometheus resources from `FILE`, to check that PrometheusRules are selected (repeatable)")
-	fs.StringVar(&format, "format", "text", "output format: "+strings.Join(lint.Formats, ", "))
-	fs.StringVar(&failOn, "fail-on", "error", "exit 1 when a finding is at least this severe: error, warning or info")
-	fs.StringVar(&color, "color", "auto", "colour text output: auto (on a terminal, unless NO_COLOR is set), always or never")
-	fs.StringVar(&output, "o", "", "write the report to `FILE` instead of standard output")
-	fs.BoolVar(&list, "list", false, "list every check with its documentation and exit")
-	fs.BoolVar(&ignoreUnknown, "ignore-unknown-fields", false, "accept unknown fields in rule files")
+	fs.StringVar(&lf.configPath, "config", "", "read configuration from `FILE` (default: the "+lint.DefaultConfigFile+" found from the linted paths upward to the repository root)")
+	fs.StringVar(&lf.catalogPath, "catalog", "", "metric catalog `FILE` (default: the one the configuration names)")
+	fs.Var(&lf.prometheus, "prometheus", "read the operator's Prometheus resources from `FILE`, to check that PrometheusRules are selected (repeatable)")
+	fs.StringVar(&lf.format, "format", "text", "output format: "+strings.Join(lint.Formats, ", "))
+	fs.StringVar(&lf.failOn, "fail-on", "error", "exit 1 when a finding is at least this severe: error, warning or info")
+	fs.StringVar(&lf.color, "color", "auto", "colour text output: auto (on a terminal, unless NO_COLOR is set), always or never")
+	fs.StringVar(&lf.output, "o", "", "write the report to `FILE` instead of standard output")
+	fs.BoolVar(&lf.list, "list", false, "list every check with its documentation and exit")
+	fs.BoolVar(&lf.ignoreUnknown, "ignore-unknown-fields", false, "accept unknown fields in rule files")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, lintUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitBadInput
+	lf.paths, code, ok = parseCommandArgs(fs, args, stderr)
+	if !ok {
+		return nil, code, false
 	}
+	if lf.list {
+		listChecks(stdout, checks.All())
+		return nil, exitOK, false
+	}
+	if len(lf.paths) == 0 {
+		lf.paths = []string{"rules"}
+	}
+	return lf, exitOK, true
+}
+
+// checks returns the checks the command runs.
+func (lf *lintFlags) checks() []*lint.Check {
 	all := checks.All()
-	if list {
-		listChecks(stdout, all)
-		return exitOK
+	if !lf.syntaxOnly {
+		return all
 	}
+	var syntax []*lint.Check
+	for _, c := range all {
+		if strings.HasPrefix(c.ID, "syntax/") {
+			syntax = append(syntax, c)
+		}
+	}
+	return syntax
+}
+
+// run lints the paths and reports.
+func (lf *lintFlags) run(stdout, stderr io.Writer) int {
+	format, color, output, paths := lf.format, lf.color, lf.output, lf.paths
+	catalogPath := lf.catalogPath
+	all := lf.checks()
 	bad := func(format string, args ...any) int {
 		fmt.Fprintf(stderr, "rulecheck: "+format+"\n", args...)
 		return exitBadInput
 	}
-	failSev, err := lint.ParseSeverity(failOn)
+	failSev, err := lint.ParseSeverity(lf.failOn)
 	if err != nil || failSev == 0 {
-		return bad("--fail-on %q: expected error, warning or info", failOn)
+		return bad("--fail-on %q: expected error, warning or info", lf.failOn)
 	}
 	if !lintKnownFormat(format) {
 		return bad("--format %q: expected one of %s", format, strings.Join(lint.Formats, ", "))
@@ -95,16 +133,12 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return bad("--color %q: expected auto, always or never", color)
 	}
 
-	paths := fs.Args()
-	if len(paths) == 0 {
-		paths = []string{"rules"}
-	}
-	proj, err := lintProject(configPath, paths)
+	proj, err := lintProject(lf.configPath, paths)
 	if err != nil {
 		return bad("%v", err)
 	}
 	cfg := proj.Config
-	if err := cfg.ValidateChecks(all); err != nil {
+	if err := cfg.ValidateChecks(checks.All()); err != nil {
 		return bad("%s: %v", proj.ConfigPath, err)
 	}
 	cat := proj.Catalog
@@ -116,7 +150,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	if cat == nil {
 		fmt.Fprintf(stderr, "rulecheck: no metric catalog (name one with catalog: in %s, or --catalog): the checks that need one are skipped\n", lint.DefaultConfigFile)
 	}
-	promFiles := []string(prometheus)
+	promFiles := []string(lf.prometheus)
 	for _, p := range cfg.Prometheus {
 		promFiles = append(promFiles, projectconfig.Resolve(proj.ConfigPath, p))
 	}
@@ -139,7 +173,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		Config:              cfg,
 		Catalog:             cat,
 		PrometheusFiles:     promFiles,
-		IgnoreUnknownFields: ignoreUnknown,
+		IgnoreUnknownFields: lf.ignoreUnknown,
 	})
 	if err != nil {
 		return bad("%v", err)
@@ -152,7 +186,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	if file != nil {
 		out = file
 	}
-	opts := lint.OutputOptions{FailOn: failSev, Version: "dev"}
+	opts := lint.OutputOptions{FailOn: failSev, Version: buildVersion()}
 	switch color {
 	case "always":
 		opts.Color = true

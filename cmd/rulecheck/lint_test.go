@@ -67,7 +67,7 @@ func TestLintExitCodes(t *testing.T) {
 		{"syntax error is a finding", []string{broken}, exitFailed, "error syntax/promql", ""},
 		{"missing file", []string{filepath.Join(dir, "nope.yaml")}, exitBadInput, "", "no such file"},
 		{"not lintable", []string{other}, exitBadInput, "", "not a rule file"},
-		{"bad flag", []string{"--nope"}, exitBadInput, "", "flag provided but not defined"},
+		{"bad flag", []string{"--nope"}, exitBadInput, "", "unknown flag --nope (rulecheck lint -h lists the flags)"},
 		{"bad format", []string{"--format", "xml", clean}, exitBadInput, "", `--format "xml"`},
 		{"bad fail-on", []string{"--fail-on", "off", clean}, exitBadInput, "", "--fail-on"},
 		{"bad catalog", []string{"--catalog", other + "x", clean}, exitBadInput, "", "catalog"},

@@ -9,16 +9,22 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
+
+	"github.com/codevaldcortex/rulecheck/internal/suggest"
 )
 
 const usage = `rulecheck tests Prometheus alerting rules by replaying series through
 Prometheus's own rule evaluation on a simulated clock.
 
 Usage:
-  rulecheck test [flags] [FILE or DIR ...]   run test files (default: fixtures/)
+  rulecheck test [flags] [FILE or DIR ...]   run test files (default: fixtures/);
+                                             "test rules FILE ..." as in promtool
   rulecheck lint [flags] [FILE or DIR ...]   lint rules and dashboards (default: rules/)
   rulecheck catalog [flags] SOURCE ...       build or check a metric catalog
+  rulecheck check rules FILE ...             the syntax checks of lint (promtool's habit)
   rulecheck compat --promtool PATH [DIR]     compare verdicts with promtool
+  rulecheck version                          print the version (also --version)
   rulecheck help                             show this help
 
 "rulecheck test" runs promtool rule test files unchanged, with promtool's
@@ -45,6 +51,9 @@ const (
 	exitBadInput = 2
 )
 
+// commands are the commands "rulecheck" takes, for suggestions.
+var commands = []string{"test", "lint", "check", "catalog", "compat", "version", "help"}
+
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
@@ -55,15 +64,42 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runTest(args[1:], stdout, stderr)
 	case "lint":
 		return runLint(args[1:], stdout, stderr)
+	case "check":
+		return runCheck(args[1:], stdout, stderr)
 	case "catalog":
 		return runCatalog(args[1:], stdout, stderr)
 	case "compat":
 		return runCompat(args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		return runVersion(stdout)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	default:
-		fmt.Fprintf(stderr, "rulecheck: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "rulecheck: unknown command %q%s (rulecheck -h lists the commands)\n", args[0], didYouMean(args[0], commands))
 		return exitBadInput
 	}
+}
+
+// didYouMean returns "; did you mean X?" for the nearest of names, or "".
+func didYouMean(word string, names []string) string {
+	if s, ok := suggest.Nearest(strings.TrimLeft(word, "-"), names); ok {
+		return "; did you mean " + s + "?"
+	}
+	return ""
+}
+
+// runCheck runs "rulecheck check rules FILE...", promtool's habit: the
+// syntax checks of lint.
+func runCheck(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "rules" {
+		fmt.Fprintln(stderr, "rulecheck check: expected \"rulecheck check rules FILE...\" (the syntax checks of rulecheck lint; rulecheck lint -h)")
+		return exitBadInput
+	}
+	lf, code, ok := parseLintFlags("check rules", args[1:], stdout, stderr)
+	if !ok {
+		return code
+	}
+	lf.syntaxOnly = true
+	return lf.run(stdout, stderr)
 }

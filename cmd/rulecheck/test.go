@@ -1,11 +1,9 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-
 	"regexp"
 	"slices"
 	"strings"
@@ -21,12 +19,6 @@ import (
 	"github.com/codevaldcortex/rulecheck/internal/report"
 	"github.com/codevaldcortex/rulecheck/internal/textsafe"
 )
-
-// multiFlag is a repeatable string flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 const testUsage = `Usage: rulecheck test [flags] [FILE or DIR ...]
 
@@ -48,95 +40,120 @@ Examples:
 Flags:
 `
 
+// testFlags are the flags and arguments of "rulecheck test".
+type testFlags struct {
+	runs, features                                   multiFlag
+	junitPath, format, catalogPath                   string
+	ignoreUnknown, strict, debug, diff, showTimeline bool
+	verbose                                          bool
+	lim                                              harness.Limits
+	timeout                                          time.Duration
+	paths                                            []string
+}
+
 func runTest(args []string, stdout, stderr io.Writer) int {
+	tf, code, ok := parseTestFlags(args, stderr)
+	if !ok {
+		return code
+	}
+	return tf.run(stdout, stderr)
+}
+
+// parseTestFlags reads the command line; ok is false when the command is
+// done (help, or bad usage: code says which).
+func parseTestFlags(args []string, stderr io.Writer) (tf *testFlags, code int, ok bool) {
+	tf = &testFlags{}
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var (
-		runs, features                                   multiFlag
-		junitPath, format                                string
-		ignoreUnknown, strict, debug, diff, showTimeline bool
-		verbose                                          bool
-		lim                                              harness.Limits
-		timeout                                          time.Duration
-	)
-	fs.Var(&runs, "run", "run only test groups whose name matches this regular expression (repeatable)")
-	fs.Var(&features, "enable-feature", "PromQL feature to enable, as promtool takes it: promql-experimental-functions, promql-delayed-name-removal, promql-binop-fill-modifiers, promql-unquoted-utf8-names (repeatable, comma-separated)")
-	fs.StringVar(&junitPath, "junit", "", "write a JUnit XML report to `FILE`")
-	fs.StringVar(&format, "format", "text", "output format: text or json")
-	fs.BoolVar(&ignoreUnknown, "ignore-unknown-fields", false, "accept unknown fields in rule files")
-	fs.BoolVar(&strict, "strict", false, "fail where promtool silently passes: unknown alertname, rule_files matching nothing, tests that cannot fail, random group order, dropped input series")
-	fs.BoolVar(&debug, "debug", false, "print each test group's alert timeline and evaluation counts")
-	fs.BoolVar(&diff, "diff", false, "print a failed alert or PromQL comparison as a diff of expected and actual (- expected, + got)")
-	fs.BoolVar(&showTimeline, "timeline", false, "print the actual alert timeline of every test group")
-	fs.BoolVar(&verbose, "v", false, "print warnings about what promtool accepts silently")
-	catalogPath := fs.String("catalog", "auto", "metric catalog to hold input series to (a series production could not produce is refused); \"auto\" uses the catalog of ./.rulecheck.yaml if there is one, \"\" turns the check off")
-	fs.IntVar(&lim.MaxSamplesPerSeries, "max-samples-per-series", harness.DefaultLimits.MaxSamplesPerSeries, "largest number of samples one input series may expand to")
-	fs.IntVar(&lim.MaxSamplesPerTest, "max-samples-per-test", harness.DefaultLimits.MaxSamplesPerTest, "largest number of input samples in one test group")
-	fs.IntVar(&lim.MaxSeriesPerTest, "max-series-per-test", harness.DefaultLimits.MaxSeriesPerTest, "largest number of input series in one test group")
-	fs.IntVar(&lim.MaxSteps, "max-steps", harness.DefaultLimits.MaxSteps, "largest number of rule group evaluations in one test group")
-	fs.IntVar(&lim.MaxQuerySamples, "max-query-samples", 0, "largest number of samples one PromQL query may load (default: promtool's 10000 for promtool files, 50000000 for rulecheck fixtures)")
-	fs.DurationVar(&timeout, "query-timeout", 100*time.Second, "timeout of one PromQL query")
-	fs.DurationVar(&lim.TestTimeout, "test-timeout", 10*time.Minute, "wall time after which one test group's replay is stopped (0: no limit)")
+	fs.Var(&tf.runs, "run", "run only test groups whose name matches this regular expression (repeatable); an unnamed group's name is empty here, as in promtool")
+	fs.Var(&tf.features, "enable-feature", "PromQL feature to enable, as promtool takes it: promql-experimental-functions, promql-delayed-name-removal, promql-binop-fill-modifiers, promql-unquoted-utf8-names (repeatable, comma-separated)")
+	fs.StringVar(&tf.junitPath, "junit", "", "write a JUnit XML report to `FILE`")
+	fs.StringVar(&tf.format, "format", "text", "output format: text, json or github (GitHub Actions annotations)")
+	fs.BoolVar(&tf.ignoreUnknown, "ignore-unknown-fields", false, "accept unknown fields in rule files")
+	fs.BoolVar(&tf.strict, "strict", false, "fail where promtool silently passes: unknown alertname, rule_files matching nothing, --run matching no test group, tests that cannot fail, random group order, dropped input series")
+	fs.BoolVar(&tf.debug, "debug", false, "print each test group's input series, every series its rules recorded with their samples, and its alert timeline")
+	fs.BoolVar(&tf.diff, "diff", false, "print a failed alert or PromQL comparison as a diff of expected and actual (- expected, + got)")
+	fs.BoolVar(&tf.showTimeline, "timeline", false, "print the actual alert timeline of every test group")
+	fs.BoolVar(&tf.verbose, "v", false, "print warnings about what promtool accepts silently, and notes")
+	fs.StringVar(&tf.catalogPath, "catalog", "auto", "metric catalog to hold input series to (a series production could not produce is refused); \"auto\" uses the catalog named by the .rulecheck.yaml found from each test file's directory upward to the repository root, \"\" turns the check off")
+	fs.IntVar(&tf.lim.MaxSamplesPerSeries, "max-samples-per-series", harness.DefaultLimits.MaxSamplesPerSeries, "largest number of samples one input series may expand to")
+	fs.IntVar(&tf.lim.MaxSamplesPerTest, "max-samples-per-test", harness.DefaultLimits.MaxSamplesPerTest, "largest number of input samples in one test group")
+	fs.IntVar(&tf.lim.MaxSeriesPerTest, "max-series-per-test", harness.DefaultLimits.MaxSeriesPerTest, "largest number of input series in one test group")
+	fs.IntVar(&tf.lim.MaxSteps, "max-steps", harness.DefaultLimits.MaxSteps, "largest number of rule group evaluations in one test group")
+	fs.IntVar(&tf.lim.MaxQuerySamples, "max-query-samples", 0, "largest number of samples one PromQL query may load (default: promtool's 10000 for promtool files, 50000000 for rulecheck fixtures)")
+	fs.DurationVar(&tf.timeout, "query-timeout", 100*time.Second, "timeout of one PromQL query")
+	fs.DurationVar(&tf.lim.TestTimeout, "test-timeout", 10*time.Minute, "wall time after which one test group's replay is stopped (0: no limit)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, testUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitBadInput
+	tf.paths, code, ok = parseCommandArgs(fs, args, stderr)
+	if !ok {
+		return nil, code, false
 	}
+	if len(tf.paths) > 0 && tf.paths[0] == "rules" {
+		// promtool's "test rules FILE..."; a folder named rules is ./rules.
+		tf.paths = tf.paths[1:]
+	}
+	if len(tf.paths) == 0 {
+		tf.paths = []string{"fixtures"}
+	}
+	return tf, exitOK, true
+}
+
+// options checks the flags and turns them into the harness's options.
+func (tf *testFlags) options() (harness.Options, error) {
+	lim := tf.lim
 	// A negative limit would turn its guard off (0 already means the
 	// default); refuse it rather than let a fixture expand without bound.
 	for _, l := range []struct {
 		name string
 		v    int64
-	}{{"max-samples-per-series", int64(lim.MaxSamplesPerSeries)}, {"max-samples-per-test", int64(lim.MaxSamplesPerTest)}, {"max-series-per-test", int64(lim.MaxSeriesPerTest)}, {"max-steps", int64(lim.MaxSteps)}, {"max-query-samples", int64(lim.MaxQuerySamples)}, {"query-timeout", int64(timeout)}, {"test-timeout", int64(lim.TestTimeout)}} {
+	}{{"max-samples-per-series", int64(lim.MaxSamplesPerSeries)}, {"max-samples-per-test", int64(lim.MaxSamplesPerTest)}, {"max-series-per-test", int64(lim.MaxSeriesPerTest)}, {"max-steps", int64(lim.MaxSteps)}, {"max-query-samples", int64(lim.MaxQuerySamples)}, {"query-timeout", int64(tf.timeout)}, {"test-timeout", int64(lim.TestTimeout)}} {
 		if l.v < 0 {
-			fmt.Fprintf(stderr, "rulecheck: --%s: must not be negative\n", l.name)
-			return exitBadInput
+			return harness.Options{}, fmt.Errorf("--%s: must not be negative", l.name)
 		}
 	}
-	lim.QueryTimeout = timeout
-	opts := harness.Options{IgnoreUnknownFields: ignoreUnknown, Strict: strict, Diff: diff, Limits: lim}
-	for _, r := range runs {
+	lim.QueryTimeout = tf.timeout
+	opts := harness.Options{IgnoreUnknownFields: tf.ignoreUnknown, Strict: tf.strict, Diff: tf.diff, Limits: lim}
+	for _, r := range tf.runs {
 		re, err := regexp.Compile(r)
 		if err != nil {
-			fmt.Fprintf(stderr, "rulecheck: --run %q: %v\n", r, err)
-			return exitBadInput
+			return opts, fmt.Errorf("--run %q: %v", r, err)
 		}
 		opts.Run = append(opts.Run, re)
 	}
-	if err := testCatalog(&opts, *catalogPath); err != nil {
-		fmt.Fprintf(stderr, "rulecheck: --catalog: %v\n", err)
-		return exitBadInput
+	if err := testCatalog(&opts, tf.catalogPath); err != nil {
+		return opts, fmt.Errorf("--catalog: %v", err)
 	}
-	if err := applyFeatures(&opts, features); err != nil {
+	if err := applyFeatures(&opts, tf.features); err != nil {
+		return opts, err
+	}
+	if !slices.Contains([]string{"text", "json", "github"}, tf.format) {
+		return opts, fmt.Errorf("--format %q: expected text, json or github", tf.format)
+	}
+	return opts, nil
+}
+
+// run runs the test files and reports.
+func (tf *testFlags) run(stdout, stderr io.Writer) int {
+	opts, err := tf.options()
+	if err != nil {
 		fmt.Fprintf(stderr, "rulecheck: %v\n", err)
 		return exitBadInput
 	}
-	if format != "text" && format != "json" {
-		fmt.Fprintf(stderr, "rulecheck: --format %q: expected text or json\n", format)
-		return exitBadInput
-	}
-	paths := fs.Args()
-	if len(paths) == 0 {
-		paths = []string{"fixtures"}
-	}
-	files, err := fixture.Find(paths)
+	files, err := fixture.Find(tf.paths)
 	if err != nil {
 		fmt.Fprintf(stderr, "rulecheck: %v\n", err)
 		return exitBadInput
 	}
 	if len(files) == 0 {
-		fmt.Fprintf(stderr, "rulecheck: no test files found in %s\n", strings.Join(paths, ", "))
+		fmt.Fprintf(stderr, "rulecheck: no test files found in %s\n", strings.Join(tf.paths, ", "))
 		return exitBadInput
 	}
 	var junitOut *outfile.File
-	if junitPath != "" {
-		inputs := testInputs(files, opts)
-		f, err := outfile.Open(junitPath, inputs)
+	if tf.junitPath != "" {
+		f, err := outfile.Open(tf.junitPath, testInputs(files, opts))
 		if err != nil {
 			fmt.Fprintf(stderr, "rulecheck: --junit: %v\n", err)
 			return exitBadInput
@@ -145,27 +162,22 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 		junitOut = f
 	}
 
-	runner := harness.NewRunner(opts)
-	results := runner.RunFiles(files)
-	if format != "text" || !(verbose || strict) {
-		// File-level warnings (a rule_files pattern matching no file) are
-		// printed whatever the flags, as promtool prints them, so that a
-		// test failing for want of its rules says why.
-		for _, fr := range results {
-			for _, w := range fr.Warnings {
-				fmt.Fprintf(stderr, "WARN  %s\n", textsafe.Indent(w, "      "))
-			}
-		}
-	}
+	tuneGCForReplay()
+	results := harness.NewRunner(opts).RunFiles(files)
+	tf.printWarnings(stderr, results)
+	noneRun := tf.reportNoneSelected(stderr, results)
 
-	switch format {
+	switch tf.format {
 	case "json":
-		if err := report.WriteJSON(stdout, results); err != nil {
-			fmt.Fprintf(stderr, "rulecheck: %v\n", err)
-			return exitBadInput
-		}
+		err = report.WriteJSON(stdout, results)
+	case "github":
+		err = report.WriteGitHub(stdout, results)
 	default:
-		report.WriteText(stdout, results, report.TextOptions{Warnings: verbose || strict, Timeline: showTimeline || debug, Debug: debug})
+		report.WriteText(stdout, results, report.TextOptions{Warnings: tf.verbose || tf.strict, Timeline: tf.showTimeline || tf.debug, Debug: tf.debug})
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "rulecheck: %v\n", err)
+		return exitBadInput
 	}
 	if junitOut != nil {
 		if err := report.WriteJUnit(junitOut, results); err != nil {
@@ -177,7 +189,45 @@ func runTest(args []string, stdout, stderr io.Writer) int {
 			return exitBadInput
 		}
 	}
-	return exitCode(results)
+	code := exitCode(results)
+	if code == exitOK && noneRun && tf.strict {
+		return exitFailed
+	}
+	return code
+}
+
+// printWarnings prints file-level warnings (a rule_files pattern matching
+// no file) on standard error whatever the flags, as promtool prints them,
+// so that a test failing for want of its rules says why; the text report
+// shows them itself with -v or --strict.
+func (tf *testFlags) printWarnings(stderr io.Writer, results []*harness.FileResult) {
+	if tf.format == "text" && (tf.verbose || tf.strict) {
+		return
+	}
+	for _, fr := range results {
+		for _, w := range fr.Warnings {
+			fmt.Fprintf(stderr, "WARN  %s\n", textsafe.Indent(w, "      "))
+		}
+	}
+}
+
+// reportNoneSelected says on standard error when --run selected no test
+// group, so that a typo in a CI filter does not look green.
+func (tf *testFlags) reportNoneSelected(stderr io.Writer, results []*harness.FileResult) bool {
+	if len(tf.runs) == 0 {
+		return false
+	}
+	groups := 0
+	for _, fr := range results {
+		for _, t := range fr.Tests {
+			if !t.Skipped {
+				return false
+			}
+			groups++
+		}
+	}
+	fmt.Fprintf(stderr, "rulecheck: --run %s matched none of the %d test groups in %d files\n", strings.Join(tf.runs, " --run "), groups, len(results))
+	return true
 }
 
 func exitCode(results []*harness.FileResult) int {
