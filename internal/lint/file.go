@@ -384,7 +384,8 @@ func (f *File) loadYAML(opts LoadOptions) error {
 	case proms > 0:
 		f.Kind = PrometheusFile
 	case len(docs) == 0:
-		f.LoadErrors = append(f.LoadErrors, f.newLoadError(CatRulefmt, Pos{}, "empty file: no YAML document, expected a rule file or a PrometheusRule"))
+		// Prometheus loads an empty or null rule file as no groups; so
+		// does promtool. There is nothing to check.
 		return nil
 	default:
 		f.Kind = OtherFile
