@@ -133,7 +133,7 @@ func (rp *replay) checkAlerts(res *TestResult, tests []AlertTest) {
 				fmt.Fprintf(&b, "    alertname: %s, time: %s, \n        exp:%v, \n        got:%v",
 					tc.Alertname, fixture.FormatDuration(tc.EvalTime), indentLines(expAlerts.String(), "            "), indentLines(gotAlerts.String(), "            "))
 			}
-			if hist := rp.timeline.history(tc.Alertname, rp.start.Add(tc.EvalTime)); hist != "" {
+			if hist := rp.record.history(tc.Alertname, rp.start.Add(tc.EvalTime)); hist != "" {
 				b.WriteString("\n        alert state up to eval_time:\n" + indentAll(hist, "            "))
 			}
 			res.fail(tc.Line, b.String())

@@ -32,8 +32,8 @@ type replay struct {
 	fed []int
 	// start is the time of the first evaluation.
 	start time.Time
-	// timeline records every alert episode seen.
-	timeline *recorder
+	// record writes down what happens (record.go).
+	record *recorder
 	// mgrOpts are the rule manager's options, for groups rebuilt by prune.
 	mgrOpts *rules.ManagerOptions
 	// maxQuerySamples is the engine's per-query sample limit.
@@ -123,7 +123,7 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 	if err != nil {
 		return nil, err
 	}
-	rp.timeline = newRecorder(rp.start, rp.origin)
+	rp.record = newRecorder(rp.start, rp.origin)
 	rp.origins = map[rules.Rule]rules.Rule{}
 	return rp, nil
 }
@@ -240,13 +240,11 @@ func (rp *replay) overTime(res *TestResult, began time.Time, at time.Time) bool 
 // It returns the rule errors of that evaluation.
 func (rp *replay) evalGroup(ctx context.Context, g *rules.Group, ts time.Time) []error {
 	g.Eval(ctx, ts)
+	rp.record.evaluated(g, ts)
 	var errs []error
 	for _, rule := range g.Rules() {
 		if err := rule.LastError(); err != nil {
 			errs = append(errs, fmt.Errorf("    rule: %s, time: %s, err: %w", rule.Name(), fixture.FormatDuration(ts.Sub(time.Unix(0, 0).UTC())), err))
-		}
-		if ar, ok := rule.(*rules.AlertingRule); ok {
-			rp.timeline.observe(g, ar, ts)
 		}
 	}
 	return errs

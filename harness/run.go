@@ -69,7 +69,7 @@ func (rp *replay) run(res *TestResult, s schedule) {
 		rp.checkAlerts(res, alertTests[:n])
 	}
 	rp.checkExprs(ctx, res)
-	res.Timeline = rp.timeline.episodes()
+	rp.finish(res)
 	rp.checkTimeline(res, s.end())
 }
 
@@ -103,6 +103,15 @@ func (rp *replay) ready(res *TestResult, s schedule) bool {
 		rp.horizon = nil
 	}
 	return true
+}
+
+// finish puts what the replay recorded into the result.
+func (rp *replay) finish(res *TestResult) {
+	res.History = rp.record.finish()
+	if rp.r.opts.RecordOutputs {
+		rp.recordOutputs(res.History)
+	}
+	res.Timeline = res.History.Episodes()
 }
 
 // evalDue evaluates the groups due at t, in order, and returns the rule

@@ -55,6 +55,9 @@ type Options struct {
 	// that off.
 	Catalog   *catalog.Catalog
 	NoCatalog bool
+	// RecordOutputs keeps every recording rule's output series in the
+	// test results' History.
+	RecordOutputs bool
 	// NoPrune evaluates every rule at every step, even those no assertion
 	// depends on (see prune.go). Verdicts are the same either way.
 	NoPrune bool
@@ -181,7 +184,10 @@ type TestResult struct {
 	Warnings []string
 	// Skipped is set for test groups --run did not select.
 	Skipped bool
-	// Timeline is the replay's actual alert timeline (native fixtures).
+	// History is what happened during the replay (nil when it did not run
+	// to the end).
+	History *History
+	// Timeline is every alert episode of the replay (History.Episodes).
 	Timeline []Episode
 	// Evaluations counts rule group evaluations done.
 	Evaluations int

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
-	"github.com/prometheus/prometheus/rules"
 
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
 )
@@ -48,131 +47,6 @@ func (e Episode) String() string {
 		b.WriteString(" (still active)")
 	}
 	return b.String()
-}
-
-type openEpisode struct {
-	ep       Episode
-	activeAt time.Time
-	seen     bool
-}
-
-// recorder follows every alert instance through the replay.
-type recorder struct {
-	start time.Time
-	// origin maps a rule variant (see annotations.go) to the rule it stands for.
-	origin func(rules.Rule) rules.Rule
-	open   map[rules.Rule]map[uint64]*openEpisode
-	closed []Episode
-	// states keeps, per alert name, a line per state change for failure
-	// messages.
-	states map[string][]stateChange
-}
-
-type stateChange struct {
-	at   time.Time
-	text string
-}
-
-func newRecorder(start time.Time, origin func(rules.Rule) rules.Rule) *recorder {
-	return &recorder{start: start, origin: origin, open: map[rules.Rule]map[uint64]*openEpisode{}, states: map[string][]stateChange{}}
-}
-
-func (rc *recorder) rel(t time.Time) time.Duration { return t.Sub(rc.start) }
-
-// observe records the state of an alerting rule after its group's
-// evaluation at ts.
-func (rc *recorder) observe(g *rules.Group, ar *rules.AlertingRule, ts time.Time) {
-	key := rc.origin(ar)
-	open := rc.open[key]
-	if open == nil {
-		open = map[uint64]*openEpisode{}
-		rc.open[key] = open
-	}
-	for _, oe := range open {
-		oe.seen = false
-	}
-	// ActiveAlerts comes from a map: take it in label order, so that the
-	// state changes noted for failure messages are in the same order every
-	// run.
-	active := ar.ActiveAlerts()
-	slices.SortFunc(active, func(a, b *rules.Alert) int { return labels.Compare(a.Labels, b.Labels) })
-	for _, a := range active {
-		h := a.Labels.Hash()
-		oe := open[h]
-		if oe != nil && !oe.activeAt.Equal(a.ActiveAt) {
-			rc.close(ar.Name(), oe, ts)
-			oe = nil
-		}
-		if oe == nil {
-			lb := labels.NewBuilder(a.Labels)
-			lb.Del(labels.AlertName)
-			oe = &openEpisode{activeAt: a.ActiveAt, ep: Episode{
-				Alert: ar.Name(), Labels: lb.Labels(), Pending: rc.rel(a.ActiveAt),
-				Annotations: a.Annotations.Copy(), Group: g.Name(),
-			}}
-			open[h] = oe
-			rc.note(ar.Name(), ts, fmt.Sprintf("%s pending (active since %s)", oe.ep.Alert+oe.ep.Labels.String(), fixture.FormatDuration(oe.ep.Pending)))
-		}
-		oe.seen = true
-		if a.State == rules.StateFiring && oe.ep.Firing == nil {
-			f := rc.rel(a.FiredAt)
-			oe.ep.Firing = &f
-			oe.ep.Annotations = a.Annotations.Copy()
-			rc.note(ar.Name(), ts, fmt.Sprintf("%s firing (since %s)", oe.ep.Alert+oe.ep.Labels.String(), fixture.FormatDuration(f)))
-		}
-	}
-	for _, h := range slices.Sorted(maps.Keys(open)) {
-		if oe := open[h]; !oe.seen {
-			rc.close(ar.Name(), oe, ts)
-			delete(open, h)
-		}
-	}
-}
-
-func (rc *recorder) close(name string, oe *openEpisode, ts time.Time) {
-	r := rc.rel(ts)
-	oe.ep.Resolved = &r
-	rc.closed = append(rc.closed, oe.ep)
-	rc.note(name, ts, fmt.Sprintf("%s resolved", oe.ep.Alert+oe.ep.Labels.String()))
-}
-
-func (rc *recorder) note(name string, ts time.Time, text string) {
-	rc.states[name] = append(rc.states[name], stateChange{at: ts, text: text})
-}
-
-// history describes an alert's state changes up to t, for failure messages.
-func (rc *recorder) history(name string, t time.Time) string {
-	var b strings.Builder
-	n := 0
-	for _, sc := range rc.states[name] {
-		if sc.at.After(t) {
-			break
-		}
-		n++
-	}
-	changes := rc.states[name][:n]
-	if len(changes) > 10 {
-		changes = changes[len(changes)-10:]
-	}
-	for _, sc := range changes {
-		fmt.Fprintf(&b, "%s: %s\n", fixture.FormatDuration(rc.rel(sc.at)), sc.text)
-	}
-	if n == 0 {
-		return fmt.Sprintf("%s was never pending or firing\n", name)
-	}
-	return b.String()
-}
-
-// episodes returns every episode, closed and still open, in a stable order.
-func (rc *recorder) episodes() []Episode {
-	out := slices.Clone(rc.closed)
-	for _, open := range rc.open {
-		for _, oe := range open {
-			out = append(out, oe.ep)
-		}
-	}
-	sortEpisodes(out)
-	return out
 }
 
 func sortEpisodes(eps []Episode) {
