@@ -434,12 +434,13 @@ func (c *Catalog) Marshal() ([]byte, error) {
 func (c *Catalog) Merge(o *Catalog) []string {
 	c.index()
 	var conflicts []string
+	var added []Metric
 	for _, m := range o.Metrics {
 		have := c.byName[m.Name]
 		if have == nil {
-			c.Metrics = append(c.Metrics, m)
-			c.byName = nil
-			c.index()
+			// Added after the loop, so the index (pointers into
+			// c.Metrics) stays valid and is rebuilt once.
+			added = append(added, m)
 			continue
 		}
 		if have.Type != m.Type {
@@ -453,6 +454,11 @@ func (c *Catalog) Merge(o *Catalog) []string {
 				have.Labels = append(have.Labels, l)
 			}
 		}
+	}
+	if len(added) > 0 {
+		c.Metrics = append(c.Metrics, added...)
+		c.byName = nil
+		c.index()
 	}
 	return conflicts
 }

@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"fmt"
+	"strings"
 	"os"
 	"testing"
 	"time"
@@ -248,4 +250,56 @@ func TestIsGoSource(t *testing.T) {
 	assert.True(t, IsGoSource("x.go.txt", nil))
 	assert.True(t, IsGoSource("x", []byte("// c\n\npackage x\n")))
 	assert.False(t, IsGoSource("x.prom", []byte("# HELP a b\n")))
+}
+
+// TestFromGoHostileConstants: constants defined in terms of themselves, a
+// chain doubling a name, and very deep chains are errors at a position,
+// found quickly and without a deep stack.
+func TestFromGoHostileConstants(t *testing.T) {
+	prog := func(decls, name string) string {
+		return "package m\n\nimport \"github.com/prometheus/client_golang/prometheus\"\n\n" + decls +
+			"\nvar M = prometheus.NewCounter(prometheus.CounterOpts{Name: " + name + "})\n"
+	}
+	doubling := "const c0 = \"ab\"\n"
+	for i := 1; i <= 40; i++ {
+		doubling += fmt.Sprintf("const c%d = c%d + c%d\n", i, i-1, i-1)
+	}
+	deep := "const d0 = \"x\"\n"
+	for i := 1; i <= 5000; i++ {
+		deep += fmt.Sprintf("const d%d = d%d\n", i, i-1)
+	}
+	for _, c := range []struct {
+		name, src, want string
+	}{
+		{"string cycle", prog("const a = b + \"_x\"\nconst b = a + \"_y\"\n", "a"), `m.go:6:11: constant a is defined in terms of itself`},
+		{"numeric cycle", prog("const lo = -hi\nconst hi = -lo\n", `"n_total"`) + "var H = prometheus.NewHistogram(prometheus.HistogramOpts{Name: \"h\", Buckets: []float64{lo}})\n", "constant lo is defined in terms of itself"},
+		{"doubling chain", prog(doubling, "c40"), "string constant longer than 65536 bytes"},
+		{"deep chain", prog(deep, "d5000"), "constants defined in terms of each other more than 1000 deep"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := FromGo("m.go", []byte(c.src))
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
+			assert.Regexp(t, `^m\.go:\d+:\d+: `, err.Error())
+		})
+	}
+}
+
+// BenchmarkFromExposition: building a catalog from an exposition of 20,000
+// families is linear in its size (it was quadratic: each family's line was
+// found by splitting the whole text again).
+func BenchmarkFromExposition(b *testing.B) {
+	var src strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&src, "# HELP m%d_total help\n# TYPE m%d_total counter\nm%d_total{a=\"x\"} 1\n", i, i, i)
+	}
+	content := []byte(src.String())
+	for b.Loop() {
+		c, err := FromExposition("metrics.prom", content)
+		if err != nil || len(c.Metrics) != 20000 {
+			b.Fatal(err)
+		}
+		var all Catalog
+		all.Merge(c)
+	}
 }

@@ -31,9 +31,10 @@ func FromExposition(path string, content []byte) (*Catalog, error) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	typeLines := typeLines(content)
 	for _, n := range names {
 		fam := fams[n]
-		m := Metric{Name: n, Help: fam.GetHelp(), Type: dtoType(fam.GetType()), Source: filepath.Base(path) + lineOf(content, n)}
+		m := Metric{Name: n, Help: fam.GetHelp(), Type: dtoType(fam.GetType()), Source: filepath.Base(path) + typeLines[n]}
 		labels := map[string]bool{}
 		for _, s := range fam.GetMetric() {
 			for _, lp := range s.GetLabel() {
@@ -85,14 +86,29 @@ func dtoType(t dto.MetricType) Type {
 	}
 }
 
-// lineOf returns ":N" for the line of the family's # TYPE (or first) line.
-func lineOf(content []byte, name string) string {
-	for i, l := range strings.Split(string(content), "\n") {
-		if strings.HasPrefix(l, "# TYPE "+name+" ") {
-			return fmt.Sprintf(":%d", i+1)
+// typeLines maps each family to ":N", the line of its first # TYPE line,
+// in one pass over the exposition.
+func typeLines(content []byte) map[string]string {
+	out := map[string]string{}
+	line := 0
+	for len(content) > 0 {
+		line++
+		l := content
+		if i := bytes.IndexByte(content, '\n'); i >= 0 {
+			l, content = content[:i], content[i+1:]
+		} else {
+			content = nil
+		}
+		rest, ok := bytes.CutPrefix(l, []byte("# TYPE "))
+		if !ok {
+			continue
+		}
+		name, _, _ := bytes.Cut(rest, []byte(" "))
+		if _, seen := out[string(name)]; !seen {
+			out[string(name)] = fmt.Sprintf(":%d", line)
 		}
 	}
-	return ""
+	return out
 }
 
 // IsGoSource tells Go source from an exposition: Go source has a package

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/codevaldcortex/rulecheck/position"
 )
 
 const (
@@ -37,11 +39,11 @@ var constructors = map[string]struct {
 // Warning is a problem found in a metric definition that does not stop the
 // catalog from being built.
 type Warning struct {
-	Pos string
+	position.Range
 	Msg string
 }
 
-func (w Warning) String() string { return w.Pos + ": " + w.Msg }
+func (w Warning) String() string { return w.Range.String() + ": " + w.Msg }
 
 // FromGo reads the metrics that Go source defines with client_golang:
 // calls of prometheus.New* and promauto.New* (also promauto.With(r).New*),
@@ -57,7 +59,7 @@ func FromGo(path string, src []byte) (*Catalog, []Warning, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	r := &goReader{fset: fset, file: filepath.Base(path), consts: map[string]ast.Expr{}}
+	r := &goReader{fset: fset, file: filepath.Base(path), consts: map[string]ast.Expr{}, defined: map[string]position.Range{}, evaluating: map[string]bool{}, strMemo: map[string]string{}}
 	r.pkgs = map[string]bool{}
 	for _, imp := range f.Imports {
 		p, _ := strconv.Unquote(imp.Path.Value)
@@ -118,10 +120,13 @@ func FromGo(path string, src []byte) (*Catalog, []Warning, error) {
 		}
 		return true
 	})
+	if r.err != nil {
+		return nil, r.warnings, r.err
+	}
 	if err := c.Validate(); err != nil {
 		return nil, r.warnings, fmt.Errorf("%s: %w", path, err)
 	}
-	return c, append(r.warnings, typeWarnings(c)...), nil
+	return c, append(r.warnings, r.typeWarnings(c)...), nil
 }
 
 type goReader struct {
@@ -130,6 +135,53 @@ type goReader struct {
 	pkgs     map[string]bool
 	consts   map[string]ast.Expr
 	warnings []Warning
+	defined  map[string]position.Range // where each metric is defined
+
+	// Constant evaluation: the constants being evaluated (to find
+	// cycles), the values of those evaluated, and the first fatal error.
+	evaluating map[string]bool
+	strMemo    map[string]string
+	depth      int
+	err        error
+}
+
+// MaxConstString is the longest string constant evaluated; a longer one
+// (a chain of constants doubling a name) is an error.
+const MaxConstString = 64 << 10
+
+// maxConstDepth bounds how deep constant definitions and expressions are
+// followed, so evaluation never needs a deep stack.
+const maxConstDepth = 1000
+
+// fail records the first fatal error, at n.
+func (r *goReader) fail(n ast.Node, format string, args ...any) {
+	if r.err == nil {
+		r.err = fmt.Errorf("%s: %s", r.rangeOf(n), fmt.Sprintf(format, args...))
+	}
+}
+
+// constant returns the value expression of a package-level constant or
+// variable named by e, marking it as being evaluated until done is called;
+// a constant met again while it is evaluated is a cycle, a fatal error.
+func (r *goReader) constant(e ast.Expr) (v ast.Expr, name string, done func(), ok bool) {
+	id, isID := e.(*ast.Ident)
+	if !isID {
+		return nil, "", nil, false
+	}
+	v, ok = r.consts[id.Name]
+	if !ok {
+		return nil, "", nil, false
+	}
+	if r.evaluating[id.Name] {
+		r.fail(id, "constant %s is defined in terms of itself", id.Name)
+		return nil, "", nil, false
+	}
+	if len(r.evaluating) >= maxConstDepth {
+		r.fail(id, "constants defined in terms of each other more than %d deep", maxConstDepth)
+		return nil, "", nil, false
+	}
+	r.evaluating[id.Name] = true
+	return v, id.Name, func() { delete(r.evaluating, id.Name) }, true
 }
 
 func (r *goReader) pos(n ast.Node) string {
@@ -137,8 +189,13 @@ func (r *goReader) pos(n ast.Node) string {
 	return fmt.Sprintf("%s:%d", r.file, p.Line)
 }
 
+func (r *goReader) rangeOf(n ast.Node) position.Range {
+	p, e := r.fset.Position(n.Pos()), r.fset.Position(n.End())
+	return position.Range{File: r.file, Line: p.Line, Column: p.Column, EndLine: e.Line, EndColumn: e.Column}
+}
+
 func (r *goReader) warn(n ast.Node, format string, args ...any) {
-	r.warnings = append(r.warnings, Warning{Pos: r.pos(n), Msg: fmt.Sprintf(format, args...)})
+	r.warnings = append(r.warnings, Warning{Range: r.rangeOf(n), Msg: fmt.Sprintf(format, args...)})
 }
 
 // isClientCall tells whether fun is pkg.Name or promauto.With(...).Name with
@@ -225,6 +282,9 @@ func (r *goReader) metric(call *ast.CallExpr, varName string) *Metric {
 		return nil
 	}
 	m.Name = buildFQName(ns, sub, base)
+	if _, ok := r.defined[m.Name]; !ok {
+		r.defined[m.Name] = r.rangeOf(call)
+	}
 	if ctor.vec && len(call.Args) > 1 {
 		m.Labels = append(r.strs(call.Args[1]), m.Labels...)
 	}
@@ -259,7 +319,29 @@ func (r *goReader) resolve(e ast.Expr) ast.Expr {
 // str evaluates a string expression: literals, + concatenations and
 // identifiers of package-level constants.
 func (r *goReader) str(e ast.Expr) string {
-	switch e := r.resolve(e).(type) {
+	if r.err != nil {
+		return ""
+	}
+	r.depth++
+	defer func() { r.depth-- }()
+	if r.depth > 2*maxConstDepth {
+		r.fail(e, "string expression nested more than %d deep", 2*maxConstDepth)
+		return ""
+	}
+	if v, name, done, ok := r.constant(e); ok {
+		if s, ok := r.strMemo[name]; ok {
+			done()
+			return s
+		}
+		s := r.str(v)
+		done()
+		r.strMemo[name] = s
+		return s
+	}
+	if r.err != nil {
+		return ""
+	}
+	switch e := e.(type) {
 	case *ast.BasicLit:
 		if e.Kind == token.STRING {
 			s, err := strconv.Unquote(e.Value)
@@ -269,7 +351,12 @@ func (r *goReader) str(e ast.Expr) string {
 		}
 	case *ast.BinaryExpr:
 		if e.Op == token.ADD {
-			return r.str(e.X) + r.str(e.Y)
+			x, y := r.str(e.X), r.str(e.Y)
+			if len(x)+len(y) > MaxConstString {
+				r.fail(e, "string constant longer than %d bytes", MaxConstString)
+				return ""
+			}
+			return x + y
 		}
 	case *ast.ParenExpr:
 		return r.str(e.X)
@@ -308,14 +395,14 @@ func exprString(e ast.Expr) string {
 
 // typeWarnings flags definitions whose name contradicts their type, as the
 // Prometheus naming conventions define them.
-func typeWarnings(c *Catalog) []Warning {
+func (r *goReader) typeWarnings(c *Catalog) []Warning {
 	var out []Warning
 	for _, m := range c.Metrics {
 		switch {
 		case m.Type != Counter && strings.HasSuffix(m.Name, "_total"):
-			out = append(out, Warning{Pos: m.Source, Msg: fmt.Sprintf("%s is a %s but has a counter's _total suffix: rate() and increase() over it are wrong whenever it goes down", m.Name, m.Type)})
+			out = append(out, Warning{Range: r.defined[m.Name], Msg: fmt.Sprintf("%s is a %s but has a counter's _total suffix: rate() and increase() over it are wrong whenever it goes down", m.Name, m.Type)})
 		case m.Type == Counter && !strings.HasSuffix(m.Name, "_total"):
-			out = append(out, Warning{Pos: m.Source, Msg: fmt.Sprintf("counter %s does not end in _total", m.Name)})
+			out = append(out, Warning{Range: r.defined[m.Name], Msg: fmt.Sprintf("counter %s does not end in _total", m.Name)})
 		}
 	}
 	return out
@@ -385,7 +472,23 @@ func (r *goReader) buckets(e ast.Expr) []float64 {
 }
 
 func (r *goReader) number(e ast.Expr) (float64, bool) {
-	switch e := r.resolve(e).(type) {
+	if r.err != nil {
+		return 0, false
+	}
+	r.depth++
+	defer func() { r.depth-- }()
+	if r.depth > 2*maxConstDepth {
+		r.fail(e, "number expression nested more than %d deep", 2*maxConstDepth)
+		return 0, false
+	}
+	if v, _, done, ok := r.constant(e); ok {
+		defer done()
+		return r.number(v)
+	}
+	if r.err != nil {
+		return 0, false
+	}
+	switch e := e.(type) {
 	case *ast.BasicLit:
 		f, err := strconv.ParseFloat(e.Value, 64)
 		return f, err == nil
