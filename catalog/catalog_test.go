@@ -2,8 +2,8 @@ package catalog
 
 import (
 	"fmt"
-	"strings"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
