@@ -6,30 +6,65 @@ import (
 )
 
 // Source is the content of a file with its line starts, to turn byte
-// offsets into line and column.
+// offsets into line and column. Both directions take time bounded by a
+// constant (a binary search and at most checkpointEvery bytes), however
+// long the line: a minified dashboard is one line of hundreds of KB.
 type Source struct {
 	Content    []byte
 	lineStarts []int
+	// checkCols[k] is the column (characters from its line's start, 0
+	// based) of byte k*checkpointEvery.
+	checkCols []int32
 }
+
+// checkpointEvery is the distance in bytes between column checkpoints.
+const checkpointEvery = 512
 
 // NewSource indexes content.
 func NewSource(content []byte) *Source {
-	s := &Source{Content: content, lineStarts: []int{0}}
+	s := &Source{Content: content, lineStarts: []int{0}, checkCols: make([]int32, 0, len(content)/checkpointEvery+1)}
+	col := int32(0)
 	for i, b := range content {
-		if b == '\n' {
+		if i%checkpointEvery == 0 {
+			s.checkCols = append(s.checkCols, col)
+		}
+		switch {
+		case b == '\n':
 			s.lineStarts = append(s.lineStarts, i+1)
+			col = 0
+		case !isContinuation(b):
+			col++
 		}
 	}
 	return s
+}
+
+// isContinuation tells a UTF-8 continuation byte: a character is counted
+// at its first byte (invalid bytes count one each, as utf8.RuneCount counts
+// them).
+func isContinuation(b byte) bool { return b&0xc0 == 0x80 }
+
+// lineOf returns the 0-based line holding byte off.
+func (s *Source) lineOf(off int) int {
+	return sort.Search(len(s.lineStarts), func(i int) bool { return s.lineStarts[i] > off }) - 1
 }
 
 // Pos turns a byte offset into a line and a column counted in characters,
 // as the YAML parser counts them.
 func (s *Source) Pos(off int) Pos {
 	off = max(0, min(off, len(s.Content)))
-	line := sort.Search(len(s.lineStarts), func(i int) bool { return s.lineStarts[i] > off }) - 1
-	col := utf8.RuneCount(s.Content[s.lineStarts[line]:off]) + 1
-	return Pos{Line: line + 1, Column: col}
+	line := s.lineOf(off)
+	start := s.lineStarts[line]
+	from, col := start, 0
+	if k := off / checkpointEvery; k < len(s.checkCols) && k*checkpointEvery > start {
+		from, col = k*checkpointEvery, int(s.checkCols[k])
+	}
+	for _, b := range s.Content[from:off] {
+		if !isContinuation(b) {
+			col++
+		}
+	}
+	return Pos{Line: line + 1, Column: col + 1}
 }
 
 // Offset turns a line and column (in characters) into a byte offset.
@@ -38,7 +73,28 @@ func (s *Source) Offset(p Pos) int {
 		return len(s.Content)
 	}
 	off := s.lineStarts[p.Line-1]
-	for c := 1; c < p.Column && off < len(s.Content) && s.Content[off] != '\n'; c++ {
+	end := len(s.Content)
+	if p.Line < len(s.lineStarts) {
+		end = s.lineStarts[p.Line] - 1
+	}
+	c := 1
+	// Jump to the last checkpoint of the line at or before the column.
+	first, last := (off+checkpointEvery-1)/checkpointEvery, end/checkpointEvery
+	if first <= last && last < len(s.checkCols) {
+		k := sort.Search(last-first+1, func(i int) bool { return int(s.checkCols[first+i])+1 > p.Column }) - 1
+		if k >= 0 {
+			off, c = (first+k)*checkpointEvery, int(s.checkCols[first+k])+1
+			if isContinuation(s.Content[off]) {
+				// A checkpoint inside a character, counted already: back
+				// to its start.
+				for off > s.lineStarts[p.Line-1] && isContinuation(s.Content[off]) {
+					off--
+				}
+				c--
+			}
+		}
+	}
+	for ; c < p.Column && off < len(s.Content) && s.Content[off] != '\n'; c++ {
 		_, n := utf8.DecodeRune(s.Content[off:])
 		off += n
 	}
@@ -114,15 +170,16 @@ func (s *Source) NewText(start Pos, value string) *Text {
 			i++
 		}
 	}
+	cur := s.cursor(i)
 	for v := 0; v < len(value); {
 		r, size := utf8.DecodeRuneInString(value[v:])
-		at := s.Pos(i)
+		at := cur.pos(i)
 		if isSpace(r) {
 			if i < len(c) && rune(c[i]) == r {
 				i++
 			}
 		} else if j, n, ok := find(c, i, r); ok {
-			at = s.Pos(j)
+			at = cur.pos(j)
 			i = j + n
 		}
 		for k := range size {
@@ -130,8 +187,40 @@ func (s *Source) NewText(start Pos, value string) *Text {
 		}
 		v += size
 	}
-	t.pos[len(value)] = s.Pos(i)
+	t.pos[len(value)] = cur.pos(i)
 	return t
+}
+
+// cursor turns increasing offsets into positions by walking forward from
+// the last one, so mapping a whole value costs its length in the file.
+type cursor struct {
+	s         *Source
+	off, line int // line 0-based
+	col       int // characters from the line start, 0-based
+}
+
+func (s *Source) cursor(off int) *cursor {
+	off = max(0, min(off, len(s.Content)))
+	p := s.Pos(off)
+	return &cursor{s: s, off: off, line: p.Line - 1, col: p.Column - 1}
+}
+
+func (c *cursor) pos(off int) Pos {
+	off = max(0, min(off, len(c.s.Content)))
+	if off < c.off {
+		*c = *c.s.cursor(off)
+	}
+	for _, b := range c.s.Content[c.off:off] {
+		switch {
+		case b == '\n':
+			c.line++
+			c.col = 0
+		case !isContinuation(b):
+			c.col++
+		}
+	}
+	c.off = off
+	return Pos{Line: c.line + 1, Column: c.col + 1}
 }
 
 // find looks for r from c[i], skipping blanks and at most maxSkip other

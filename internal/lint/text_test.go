@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -295,4 +296,46 @@ func TestSeverityOff(t *testing.T) {
 		}
 	}
 	assert.True(t, found)
+}
+
+// TestSourcePosLongLines checks the checkpointed mapping against counting
+// from the line start, on long lines with multi-byte characters that
+// straddle checkpoints, both ways.
+func TestSourcePosLongLines(t *testing.T) {
+	var b strings.Builder
+	for i := range 3000 {
+		b.WriteString([]string{"a", "é", "€", "𝄞", " ", "x"}[i%6])
+		if i%997 == 0 {
+			b.WriteString("\n")
+		}
+	}
+	content := []byte(b.String())
+	src := lint.NewSource(content)
+	line, col := 1, 1
+	for off := 0; off <= len(content); off++ {
+		if off == len(content) || !utf8.RuneStart(content[off]) {
+			continue
+		}
+		want := lint.Pos{Line: line, Column: col}
+		require.Equal(t, want, src.Pos(off), "offset %d", off)
+		require.Equal(t, off, src.Offset(want), "pos %v", want)
+		if content[off] == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+}
+
+// BenchmarkTextMinified maps a 60 KB expression on one line of a minified
+// dashboard: linear in its length (it was quadratic, each character's
+// column counted again from the line start).
+func BenchmarkTextMinified(b *testing.B) {
+	expr := strings.Repeat("sum(rate(x{a=\"b\"}[5m])) + ", 2400)
+	content := []byte(`{"panels":[{"targets":[{"expr":"` + strings.ReplaceAll(expr, `"`, `\"`) + `"}]}]}`)
+	src := lint.NewSource(content)
+	start := src.Pos(strings.Index(string(content), `"sum`))
+	for b.Loop() {
+		_ = src.NewText(start, expr)
+	}
 }
