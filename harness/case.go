@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"time"
 
@@ -66,7 +67,16 @@ func (r *Runner) RunCase(c Case) *FileResult {
 	if c.Name == "" {
 		c.Name = "case"
 	}
-	f := &Fixture{Path: file, ServerSchedule: true, RuleFiles: c.RuleFiles, EvaluationInterval: c.EvaluationInterval}
+	f := &Fixture{Path: file, ServerSchedule: true, EvaluationInterval: c.EvaluationInterval}
+	// Rule files are globbed as a fixture's rule_files are, and a pattern
+	// matching nothing is refused as it is in a rulecheck fixture.
+	for _, p := range c.RuleFiles {
+		m, err := filepath.Glob(p)
+		if err != nil || len(m) == 0 {
+			return &FileResult{Path: file, Err: &FixtureError{Range: position.At(file, line, 0), Msg: fmt.Sprintf("rule file pattern %q matches no file", p)}}
+		}
+		f.RuleFiles = append(f.RuleFiles, m...)
+	}
 	tg := &TestGroup{
 		Name: c.Name, Line: line, Interval: c.Interval, Start: time.Unix(0, 0).UTC(),
 		Duration: c.Duration, Timeline: c.Timeline, HasTimeline: true, AllowUnlisted: c.AllowUnlisted,

@@ -148,9 +148,14 @@ func (rp *replay) checkTimeline(res *TestResult, end time.Duration) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "timeline of test %q differs (replayed to %s):\n", tg.Name, fixture.FormatDuration(end))
+	line := tg.Line
 	for _, p := range problems {
-		b.WriteString("  " + p + "\n")
+		b.WriteString("  " + p.String() + "\n")
+		if line == tg.Line && p.Line > 0 {
+			// Point at the first timeline entry that is wrong.
+			line = p.Line
+		}
 	}
 	b.WriteString(indentAll(sideBySide(tg.Timeline, res.Timeline), "  "))
-	res.fail(tg.Line, b.String())
+	res.fail(line, b.String())
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/projectconfig"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
+	"github.com/codevaldcortex/rulecheck/position"
 )
 
 // Options say how fixtures are run.
@@ -292,6 +293,12 @@ func (r *Runner) prepare(f *Fixture) (fr *FileResult, ok bool) {
 	fr = &FileResult{Path: f.Path}
 	for _, p := range f.UnmatchedPatterns {
 		w := f.Path + ":" + itoa(p.Line) + ": rule_files pattern " + quote(p.Value) + " matches no file"
+		if f.ServerSchedule {
+			// The rulecheck format has no promtool verdict to keep: a test
+			// whose rules are missing must not pass.
+			fr.Err = &FixtureError{Range: position.At(f.Path, p.Line, 0), Msg: "rule_files pattern " + quote(p.Value) + " matches no file (relative paths are from the test file's folder)"}
+			return fr, false
+		}
 		if r.opts.Strict {
 			fr.Err = errors.New(w)
 			return fr, false

@@ -75,11 +75,26 @@ func expectedEpisode(te TimelineEntry) Episode {
 	return ep
 }
 
+// timelineProblem is one difference between the expected and the actual
+// timeline, at the line of the timeline entry it is about (0 for an
+// episode no entry lists).
+type timelineProblem struct {
+	Line int
+	Msg  string
+}
+
+func (p timelineProblem) String() string {
+	if p.Line == 0 {
+		return p.Msg
+	}
+	return fmt.Sprintf("line %d: %s", p.Line, p.Msg)
+}
+
 // compareTimeline checks the actual episodes against the expected timeline.
 // Entries and episodes are matched by alert, labels and order of time. With
 // strict set, an episode of an alert instance the timeline does not list is
 // a failure too ("and nothing else fires").
-func compareTimeline(exp []TimelineEntry, got []Episode, strict bool) []string {
+func compareTimeline(exp []TimelineEntry, got []Episode, strict bool) []timelineProblem {
 	expBy := map[string][]TimelineEntry{}
 	for _, te := range exp {
 		k := expectedEpisode(te).key()
@@ -89,7 +104,7 @@ func compareTimeline(exp []TimelineEntry, got []Episode, strict bool) []string {
 	for _, ep := range got {
 		gotBy[ep.key()] = append(gotBy[ep.key()], ep)
 	}
-	var problems []string
+	var problems []timelineProblem
 	keys := slices.Sorted(maps.Keys(expBy))
 	for _, k := range keys {
 		tes := expBy[k]
@@ -98,25 +113,73 @@ func compareTimeline(exp []TimelineEntry, got []Episode, strict bool) []string {
 		for i, te := range tes {
 			want := expectedEpisode(te)
 			if i >= len(eps) {
-				problems = append(problems, fmt.Sprintf("line %d: expected %s, but it never became active", te.Line, want))
+				msg := fmt.Sprintf("expected %s, but it never became active", want)
+				if near := nearestUnlisted(want, got, expBy); near != nil {
+					msg += fmt.Sprintf("; %s%s did, with %s", near.Alert, near.Labels, labelDiff(want.Labels, near.Labels))
+				}
+				problems = append(problems, timelineProblem{te.Line, msg})
 				continue
 			}
 			if msg := diffEpisode(te, eps[i]); msg != "" {
-				problems = append(problems, fmt.Sprintf("line %d: %s", te.Line, msg))
+				problems = append(problems, timelineProblem{te.Line, msg})
 			}
 		}
 		for _, ep := range eps[min(len(tes), len(eps)):] {
-			problems = append(problems, fmt.Sprintf("unexpected episode: %s", ep))
+			problems = append(problems, timelineProblem{Msg: fmt.Sprintf("unexpected episode: %s", ep)})
 		}
 	}
 	if strict {
 		for _, ep := range got {
 			if _, listed := expBy[ep.key()]; !listed {
-				problems = append(problems, fmt.Sprintf("not in the timeline: %s", ep))
+				problems = append(problems, timelineProblem{Msg: fmt.Sprintf("not in the timeline: %s", ep)})
 			}
 		}
 	}
 	return problems
+}
+
+// nearestUnlisted returns the episode of the same alert, with labels no
+// timeline entry lists, whose labels differ least from want's; nil when
+// there is none.
+func nearestUnlisted(want Episode, got []Episode, listed map[string][]TimelineEntry) *Episode {
+	var best *Episode
+	bestDiff := 0
+	for i, ep := range got {
+		if ep.Alert != want.Alert {
+			continue
+		}
+		if _, ok := listed[ep.key()]; ok {
+			continue
+		}
+		if d := len(labelChanges(want.Labels, ep.Labels)); best == nil || d < bestDiff {
+			best, bestDiff = &got[i], d
+		}
+	}
+	return best
+}
+
+// labelChanges lists, label by label, how got differs from want.
+func labelChanges(want, got labels.Labels) []string {
+	var out []string
+	want.Range(func(l labels.Label) {
+		switch v := got.Get(l.Name); {
+		case !got.Has(l.Name):
+			out = append(out, fmt.Sprintf("no label %s (expected %q)", l.Name, l.Value))
+		case v != l.Value:
+			out = append(out, fmt.Sprintf("label %s %q (expected %q)", l.Name, v, l.Value))
+		}
+	})
+	got.Range(func(l labels.Label) {
+		if !want.Has(l.Name) {
+			out = append(out, fmt.Sprintf("label %s %q (not expected)", l.Name, l.Value))
+		}
+	})
+	return out
+}
+
+// labelDiff says which labels differ.
+func labelDiff(want, got labels.Labels) string {
+	return strings.Join(labelChanges(want, got), ", ")
 }
 
 func durEq(a, b *time.Duration) bool {
