@@ -18,6 +18,8 @@ type labelRef struct {
 type valueUse struct {
 	Offset    int
 	Formatted bool
+	// Format is the first formatting function of the pipeline, if any.
+	Format string
 }
 
 // templateInfo is what a template refers to.
@@ -49,12 +51,12 @@ func inspectTemplate(text string) *templateInfo {
 		if p == nil {
 			return
 		}
-		formatted := false
+		format := ""
 		usesValue := -1
 		for _, c := range p.Cmds {
 			if len(c.Args) > 0 {
-				if id, ok := c.Args[0].(*parse.IdentifierNode); ok && formatFuncs[id.Ident] {
-					formatted = true
+				if id, ok := c.Args[0].(*parse.IdentifierNode); ok && formatFuncs[id.Ident] && format == "" {
+					format = id.Ident
 				}
 			}
 			for i, a := range c.Args {
@@ -91,7 +93,7 @@ func inspectTemplate(text string) *templateInfo {
 			}
 		}
 		if printed && usesValue >= 0 {
-			info.Values = append(info.Values, valueUse{Offset: usesValue, Formatted: formatted})
+			info.Values = append(info.Values, valueUse{Offset: usesValue, Formatted: format != "", Format: format})
 		}
 	}
 	walk = func(n parse.Node, dotIsAlert bool) {
