@@ -121,7 +121,9 @@ func (rp *replay) checkAlerts(res *TestResult, tests []AlertTest) {
 		}
 		sort.Sort(gotAlerts)
 		sort.Sort(expAlerts)
-		if !cmp.Equal(expAlerts, gotAlerts, cmp.Comparer(labels.Equal), rp.floatCompare()) {
+		passed := cmp.Equal(expAlerts, gotAlerts, cmp.Comparer(labels.Equal), rp.floatCompare())
+		res.Checked = append(res.Checked, Checked{Assertion: tc, Passed: passed})
+		if !passed {
 			var b strings.Builder
 			if !strings.HasPrefix(rp.tg.Name, "unnamed#") {
 				fmt.Fprintf(&b, "    name: %s,\n", rp.tg.Name)
@@ -153,52 +155,58 @@ func (rp *replay) floatCompare() cmp.Option {
 // checkExprs runs the promql_expr_test cases after the replay, as promtool
 // does: they see the input samples and rule results up to the last step.
 func (rp *replay) checkExprs(ctx context.Context, res *TestResult) {
-Outer:
 	for _, tc := range rp.tg.ExprTests {
-		got, err := rp.query(ctx, tc.Expr, rp.start.Add(tc.EvalTime))
+		failed := len(res.Failures)
+		rp.checkExpr(ctx, res, tc)
+		res.Checked = append(res.Checked, Checked{Assertion: tc, Passed: len(res.Failures) == failed})
+	}
+}
+
+// checkExpr runs one promql_expr_test case.
+func (rp *replay) checkExpr(ctx context.Context, res *TestResult, tc ExprTest) {
+	got, err := rp.query(ctx, tc.Expr, rp.start.Add(tc.EvalTime))
+	if err != nil {
+		res.fail(tc.Line, fmt.Sprintf("    expr: %q, time: %s, err: %s", tc.Expr, fixture.FormatDuration(tc.EvalTime), err))
+		return
+	}
+	var gotSamples []parsedSample
+	for _, s := range got {
+		gotSamples = append(gotSamples, parsedSample{Labels: s.Metric.Copy(), Value: s.F, Histogram: histogramExpr(s.H)})
+	}
+	var expSamples []parsedSample
+	for _, s := range tc.ExpSamples {
+		lb, err := rp.r.parser().ParseMetric(s.Labels)
+		var hist *histogram.FloatHistogram
+		if err == nil && s.Histogram != "" {
+			_, values, perr := rp.r.parser().ParseSeriesDesc("{} " + s.Histogram)
+			switch {
+			case perr != nil:
+				err = perr
+			case len(values) != 1:
+				err = fmt.Errorf("expected 1 value, got %d", len(values))
+			case values[0].Histogram == nil:
+				err = fmt.Errorf("expected histogram, got %v", values[0])
+			default:
+				hist = values[0].Histogram
+			}
+		}
 		if err != nil {
-			res.fail(tc.Line, fmt.Sprintf("    expr: %q, time: %s, err: %s", tc.Expr, fixture.FormatDuration(tc.EvalTime), err))
-			continue
+			res.fail(tc.Line, fmt.Sprintf("    expr: %q, time: %s, err: labels %q: %s", tc.Expr, fixture.FormatDuration(tc.EvalTime), s.Labels, err))
+			return
 		}
-		var gotSamples []parsedSample
-		for _, s := range got {
-			gotSamples = append(gotSamples, parsedSample{Labels: s.Metric.Copy(), Value: s.F, Histogram: histogramExpr(s.H)})
+		expSamples = append(expSamples, parsedSample{Labels: lb, Value: s.Value, Histogram: histogramExpr(hist)})
+	}
+	sort.Slice(expSamples, func(i, j int) bool { return labels.Compare(expSamples[i].Labels, expSamples[j].Labels) <= 0 })
+	sort.Slice(gotSamples, func(i, j int) bool { return labels.Compare(gotSamples[i].Labels, gotSamples[j].Labels) <= 0 })
+	if !cmp.Equal(expSamples, gotSamples, cmp.Comparer(labels.Equal), rp.floatCompare()) {
+		msg := fmt.Sprintf("    expr: %q, time: %s,\n        exp: %v\n        got: %v", tc.Expr, fixture.FormatDuration(tc.EvalTime), parsedSamplesString(expSamples), parsedSamplesString(gotSamples))
+		if rp.r.opts.Diff {
+			msg = fmt.Sprintf("    expr: %q, time: %s,\n        diff (- expected, + got):\n%s", tc.Expr, fixture.FormatDuration(tc.EvalTime), indentAll(lineDiff(samplesLines(expSamples), samplesLines(gotSamples)), "            "))
 		}
-		var expSamples []parsedSample
-		for _, s := range tc.ExpSamples {
-			lb, err := rp.r.parser().ParseMetric(s.Labels)
-			var hist *histogram.FloatHistogram
-			if err == nil && s.Histogram != "" {
-				_, values, perr := rp.r.parser().ParseSeriesDesc("{} " + s.Histogram)
-				switch {
-				case perr != nil:
-					err = perr
-				case len(values) != 1:
-					err = fmt.Errorf("expected 1 value, got %d", len(values))
-				case values[0].Histogram == nil:
-					err = fmt.Errorf("expected histogram, got %v", values[0])
-				default:
-					hist = values[0].Histogram
-				}
-			}
-			if err != nil {
-				res.fail(tc.Line, fmt.Sprintf("    expr: %q, time: %s, err: labels %q: %s", tc.Expr, fixture.FormatDuration(tc.EvalTime), s.Labels, err))
-				continue Outer
-			}
-			expSamples = append(expSamples, parsedSample{Labels: lb, Value: s.Value, Histogram: histogramExpr(hist)})
+		if slices.ContainsFunc(expSamples, func(s parsedSample) bool { return s.Histogram == "" && math.IsNaN(s.Value) }) {
+			msg += "\n        note: an expected NaN never matches, as in promtool (NaN is not equal to itself); test for NaN with (EXPR) != bool (EXPR), which is 1 for NaN"
 		}
-		sort.Slice(expSamples, func(i, j int) bool { return labels.Compare(expSamples[i].Labels, expSamples[j].Labels) <= 0 })
-		sort.Slice(gotSamples, func(i, j int) bool { return labels.Compare(gotSamples[i].Labels, gotSamples[j].Labels) <= 0 })
-		if !cmp.Equal(expSamples, gotSamples, cmp.Comparer(labels.Equal), rp.floatCompare()) {
-			msg := fmt.Sprintf("    expr: %q, time: %s,\n        exp: %v\n        got: %v", tc.Expr, fixture.FormatDuration(tc.EvalTime), parsedSamplesString(expSamples), parsedSamplesString(gotSamples))
-			if rp.r.opts.Diff {
-				msg = fmt.Sprintf("    expr: %q, time: %s,\n        diff (- expected, + got):\n%s", tc.Expr, fixture.FormatDuration(tc.EvalTime), indentAll(lineDiff(samplesLines(expSamples), samplesLines(gotSamples)), "            "))
-			}
-			if slices.ContainsFunc(expSamples, func(s parsedSample) bool { return s.Histogram == "" && math.IsNaN(s.Value) }) {
-				msg += "\n        note: an expected NaN never matches, as in promtool (NaN is not equal to itself); test for NaN with (EXPR) != bool (EXPR), which is 1 for NaN"
-			}
-			res.fail(tc.Line, msg)
-		}
+		res.fail(tc.Line, msg)
 	}
 }
 

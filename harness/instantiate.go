@@ -37,12 +37,13 @@ func (rp *replay) instantiate(p prune.Plan) {
 	var groups []*rules.Group
 	for _, g := range rp.groups {
 		var rs []rules.Rule
-		for _, r := range g.Rules() {
+		for i, r := range g.Rules() {
 			if !p.Keeps(r) {
 				continue
 			}
 			n := rp.newRule(r, true)
 			fresh[r] = n
+			rp.record.index[n] = i
 			rs = append(rs, n)
 		}
 		if len(rs) > 0 {

@@ -31,8 +31,11 @@ type History struct {
 
 // RuleHistory is what one rule did during a replay.
 type RuleHistory struct {
-	Group, Name string
-	Alerting    bool
+	// File and Group are where the rule is loaded from; Index is its
+	// position among the group's rules in the file.
+	File, Group, Name string
+	Index             int
+	Alerting          bool
 	// Evaluations are the instants it was evaluated, as runs of equally
 	// spaced instants.
 	Evaluations []EvalRun
@@ -113,8 +116,10 @@ type recorder struct {
 	// origin maps a rule variant (see annotations.go) to the rule it
 	// stands for.
 	origin func(rules.Rule) rules.Rule
-	rules  map[rules.Rule]*RuleHistory
-	open   map[rules.Rule]map[uint64]*openEpisode
+	// index is, per rule evaluated, its position in its group in the file.
+	index map[rules.Rule]int
+	rules map[rules.Rule]*RuleHistory
+	open  map[rules.Rule]map[uint64]*openEpisode
 	// states keeps, per alert name, a line per state change for failure
 	// messages.
 	states map[string][]stateChange
@@ -133,7 +138,7 @@ type stateChange struct {
 
 func newRecorder(start time.Time, origin func(rules.Rule) rules.Rule) *recorder {
 	return &recorder{
-		h: &History{Start: start}, origin: origin, rules: map[rules.Rule]*RuleHistory{},
+		h: &History{Start: start}, origin: origin, index: map[rules.Rule]int{}, rules: map[rules.Rule]*RuleHistory{},
 		open: map[rules.Rule]map[uint64]*openEpisode{}, states: map[string][]stateChange{},
 	}
 }
@@ -157,7 +162,7 @@ func (rc *recorder) rule(g *rules.Group, r rules.Rule) *RuleHistory {
 	rh := rc.rules[key]
 	if rh == nil {
 		_, alerting := r.(*rules.AlertingRule)
-		rh = &RuleHistory{Group: g.Name(), Name: r.Name(), Alerting: alerting}
+		rh = &RuleHistory{File: g.File(), Group: g.Name(), Name: r.Name(), Index: rc.index[key], Alerting: alerting}
 		rc.rules[key] = rh
 		rc.h.Rules = append(rc.h.Rules, rh)
 	}

@@ -143,6 +143,7 @@ func (rp *replay) checkTimeline(res *TestResult, end time.Duration) {
 		return
 	}
 	problems := compareTimeline(tg.Timeline, res.Timeline, !tg.AllowUnlisted)
+	res.Checked = append(res.Checked, Checked{Assertion: fixture.Timeline{Entries: tg.Timeline, AllowUnlisted: tg.AllowUnlisted}, Passed: len(problems) == 0})
 	if len(problems) == 0 {
 		return
 	}

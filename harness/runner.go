@@ -156,6 +156,9 @@ type FileResult struct {
 	// YAML); no test group ran.
 	Err   error
 	Tests []*TestResult
+	// RuleFiles are the rule files the fixture loads (resolved), for
+	// coverage.
+	RuleFiles []string
 	// Warnings are what promtool would let pass silently.
 	Warnings []string
 	// Notes are what was passed over on purpose, such as the objects of
@@ -190,6 +193,10 @@ type TestResult struct {
 	History *History
 	// Timeline is every alert episode of the replay (History.Episodes).
 	Timeline []Episode
+	// Checked are the assertions that were checked, in the order checked,
+	// with their outcome; an assertion the replay did not reach (it stopped
+	// on an error) is not in it.
+	Checked []Checked
 	// Evaluations counts rule group evaluations done.
 	Evaluations int
 	// BadInput is set when the test group could not run because of a
@@ -199,6 +206,12 @@ type TestResult struct {
 
 // Failed reports whether the test group failed.
 func (tr *TestResult) Failed() bool { return len(tr.Failures) > 0 }
+
+// Checked is one assertion that was checked, and whether it held.
+type Checked struct {
+	Assertion fixture.Assertion
+	Passed    bool
+}
 
 // Failure is one failed assertion or error, with the fixture line it is
 // about.
@@ -290,7 +303,7 @@ func (r *Runner) runFixtures(fixtures []*Fixture, out []*FileResult) {
 // prepare does the per-file checks before any test group runs; ok is false
 // when the file cannot run.
 func (r *Runner) prepare(f *Fixture) (fr *FileResult, ok bool) {
-	fr = &FileResult{Path: f.Path}
+	fr = &FileResult{Path: f.Path, RuleFiles: f.RuleFiles}
 	for _, p := range f.UnmatchedPatterns {
 		w := f.Path + ":" + itoa(p.Line) + ": rule_files pattern " + quote(p.Value) + " matches no file"
 		if f.ServerSchedule {
