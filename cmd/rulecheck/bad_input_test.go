@@ -85,6 +85,7 @@ var badCases = []badCase{
 	{file: "nan-inf.yaml", exit: 0, want: "ok    testdata/bad/nan-inf.yaml:6  unnamed#0"},
 	{file: "nan-expected.yaml", exit: 1, want: "testdata/bad/nan-expected.yaml:12:\n            expr: \"temperature\", time: 0s,\n                exp: {__name__=\"temperature\", sensor=\"a\"} NaN\n                got: {__name__=\"temperature\", sensor=\"a\"} NaN\n                note: an expected NaN never matches"},
 	{file: "huge-value.yaml", exit: 2, want: `testdata/bad/huge-value.yaml:6: test "unnamed#0": input_series[0]: bad series notation: error parsing number: strconv.ParseFloat: parsing "1e400": value out of range`},
+	{file: "histogram-buckets.yaml", exit: 2, want: `testdata/bad/histogram-buckets.yaml:8: test "unnamed#0": input_series[0] asks for about 4000220003 samples, more than the limit of 1000000 per series (--max-samples-per-series)`, fast: true},
 	{file: "too-many-samples.yaml", exit: 2, want: `testdata/bad/too-many-samples.yaml:6: test "unnamed#0": input_series[0] asks for about 1000000003 samples, more than the limit of 1000000 per series (--max-samples-per-series)`, fast: true},
 
 	// Messages.
