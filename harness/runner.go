@@ -197,11 +197,17 @@ type TestResult struct {
 	// with their outcome; an assertion the replay did not reach (it stopped
 	// on an error) is not in it.
 	Checked []Checked
+	// Expected is the timeline the test group pins, nil without one.
+	Expected []Episode
 	// Evaluations counts rule group evaluations done.
 	Evaluations int
 	// BadInput is set when the test group could not run because of a
 	// malformed input series or rule file.
 	BadInput bool
+	// Started and Duration say when the test group ran and for how long
+	// (wall time; for reports such as JUnit, never for verdicts).
+	Started  time.Time
+	Duration time.Duration
 }
 
 // Failed reports whether the test group failed.
@@ -397,7 +403,14 @@ func (r *Runner) selected(name string) bool {
 }
 
 func (r *Runner) runTestGroup(f *Fixture, tg *TestGroup) *TestResult {
-	res := &TestResult{Name: tg.Name, Line: tg.Line}
+	res := &TestResult{Name: tg.Name, Line: tg.Line, Started: time.Now()}
+	if tg.HasTimeline {
+		res.Expected = make([]Episode, len(tg.Timeline))
+		for i, te := range tg.Timeline {
+			res.Expected[i] = expectedEpisode(te)
+		}
+	}
+	defer func() { res.Duration = time.Since(res.Started) }()
 	rp, err := r.newReplay(f, tg, res)
 	if err != nil {
 		res.BadInput = true

@@ -2,13 +2,15 @@ package report
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-
-	"github.com/prometheus/prometheus/util/junitxml"
+	"time"
 
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/textsafe"
 )
 
@@ -98,36 +100,94 @@ func indent(s, prefix string) string {
 
 // WriteJUnit writes JUnit XML as promtool does: one testsuite per file, one
 // testcase per test group (named by its name, or unnamed#i), each failure a
-// failure element; a file that could not be run gets an error.
+// failure element; a file that could not be run gets an error. Beyond
+// promtool it gives each testcase's time and each suite's timestamp and
+// time, which CI systems show.
 func WriteJUnit(w io.Writer, results []*harness.FileResult) error {
-	j := &junitxml.JUnitXML{}
+	doc := junitSuites{}
 	for _, fr := range results {
-		s := j.Suite(fr.Path)
+		s := junitSuite{Name: fr.Path}
+		var started time.Time
+		var total time.Duration
 		if fr.Err != nil {
-			s.Abort(fr.Err)
+			s.Errors++
+			s.Cases = append(s.Cases, junitCase{Name: "unknown", Error: fr.Err.Error()})
+			s.Tests = 1
+			doc.Suites = append(doc.Suites, s)
 			continue
 		}
 		for _, t := range fr.Tests {
 			if t.Skipped {
 				continue
 			}
-			s.Case(t.Name)
+			c := junitCase{Name: t.Name, Time: seconds(t.Duration)}
 			for _, f := range t.Failures {
-				s.Fail(fmt.Sprintf("%s:%d: %s", fr.Path, f.Line, f.Message))
+				c.Failures = append(c.Failures, fmt.Sprintf("%s:%d: %s", fr.Path, f.Line, f.Message))
+			}
+			s.Failures += len(c.Failures)
+			s.Cases = append(s.Cases, c)
+			total += t.Duration
+			if started.IsZero() || (!t.Started.IsZero() && t.Started.Before(started)) {
+				started = t.Started
 			}
 		}
+		s.Tests = len(s.Cases)
+		s.Time = seconds(total)
+		if !started.IsZero() {
+			s.Timestamp = started.Format("2006-01-02T15:04:05")
+		}
+		doc.Suites = append(doc.Suites, s)
 	}
 	if _, err := io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"); err != nil {
 		return err
 	}
-	return j.WriteXML(w)
+	return xml.NewEncoder(w).Encode(doc)
 }
 
-// JSON is the JSON report's shape: the JUnit structure with positions.
+// The JUnit XML elements promtool writes, with time attributes.
+type junitSuites struct {
+	XMLName xml.Name     `xml:"testsuites"`
+	Suites  []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name      string      `xml:"name,attr"`
+	Tests     int         `xml:"tests,attr"`
+	Failures  int         `xml:"failures,attr"`
+	Errors    int         `xml:"errors,attr"`
+	Skipped   int         `xml:"skipped,attr"`
+	Timestamp string      `xml:"timestamp,attr"`
+	Time      string      `xml:"time,attr"`
+	Cases     []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name     string   `xml:"name,attr"`
+	Time     string   `xml:"time,attr"`
+	Failures []string `xml:"failure,omitempty"`
+	Error    string   `xml:"error,omitempty"`
+}
+
+// seconds formats a duration as JUnit's time attribute.
+func seconds(d time.Duration) string {
+	return strconv.FormatFloat(d.Seconds(), 'f', 3, 64)
+}
+
+// JSON is the JSON report's shape: the JUnit structure with positions,
+// counts and alert timelines as objects.
 type JSON struct {
 	Files []JSONFile `json:"files"`
 	// Passed is true when every test group passed.
-	Passed bool `json:"passed"`
+	Passed bool       `json:"passed"`
+	Totals JSONCounts `json:"totals"`
+}
+
+// JSONCounts count test groups by outcome; a file that could not run
+// counts as one failure.
+type JSONCounts struct {
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
 }
 
 // JSONFile is one test file's result.
@@ -135,6 +195,8 @@ type JSONFile struct {
 	Path     string     `json:"path"`
 	Error    string     `json:"error,omitempty"`
 	Warnings []string   `json:"warnings,omitempty"`
+	Notes    []string   `json:"notes,omitempty"`
+	Counts   JSONCounts `json:"counts"`
 	Tests    []JSONTest `json:"tests"`
 }
 
@@ -145,44 +207,89 @@ type JSONTest struct {
 	Status   string        `json:"status"`
 	Failures []JSONFailure `json:"failures,omitempty"`
 	Warnings []string      `json:"warnings,omitempty"`
-	Timeline []string      `json:"timeline,omitempty"`
+	// Timeline is the actual alert timeline; Expected the one the test
+	// pins, when it pins one.
+	Timeline []JSONEpisode `json:"timeline,omitempty"`
+	Expected []JSONEpisode `json:"expected_timeline,omitempty"`
 }
 
-// JSONFailure is one failure.
+// JSONFailure is one failure, at a file and line.
 type JSONFailure struct {
+	File    string `json:"file"`
 	Line    int    `json:"line"`
 	Message string `json:"message"`
+}
+
+// JSONEpisode is one alert episode: when it became pending, started firing
+// and resolved, relative to the replay's start (firing and resolved are
+// left out when it never fired or was still active at the end).
+type JSONEpisode struct {
+	Alert       string            `json:"alert"`
+	Labels      map[string]string `json:"labels"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+	Pending     string            `json:"pending"`
+	Firing      string            `json:"firing,omitempty"`
+	Resolved    string            `json:"resolved,omitempty"`
 }
 
 // WriteJSON writes the results as indented JSON.
 func WriteJSON(w io.Writer, results []*harness.FileResult) error {
 	out := JSON{Passed: true, Files: []JSONFile{}}
 	for _, fr := range results {
-		jf := JSONFile{Path: fr.Path, Warnings: fr.Warnings, Tests: []JSONTest{}}
-		if fr.Err != nil {
-			jf.Error = fr.Err.Error()
+		jf := jsonFile(fr)
+		if jf.Counts.Failed > 0 {
 			out.Passed = false
 		}
-		for _, t := range fr.Tests {
-			jt := JSONTest{Name: t.Name, Line: t.Line, Status: "pass", Warnings: t.Warnings}
-			switch {
-			case t.Skipped:
-				jt.Status = "skip"
-			case t.Failed():
-				jt.Status = "fail"
-				out.Passed = false
-			}
-			for _, f := range t.Failures {
-				jt.Failures = append(jt.Failures, JSONFailure{Line: f.Line, Message: f.Message})
-			}
-			for _, ep := range t.Timeline {
-				jt.Timeline = append(jt.Timeline, ep.String())
-			}
-			jf.Tests = append(jf.Tests, jt)
-		}
+		out.Totals.Passed += jf.Counts.Passed
+		out.Totals.Failed += jf.Counts.Failed
+		out.Totals.Skipped += jf.Counts.Skipped
 		out.Files = append(out.Files, jf)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+func jsonFile(fr *harness.FileResult) JSONFile {
+	jf := JSONFile{Path: fr.Path, Warnings: fr.Warnings, Notes: fr.Notes, Tests: []JSONTest{}}
+	if fr.Err != nil {
+		jf.Error = fr.Err.Error()
+		jf.Counts.Failed++
+	}
+	for _, t := range fr.Tests {
+		jt := JSONTest{Name: t.Name, Line: t.Line, Status: "pass", Warnings: t.Warnings, Timeline: jsonEpisodes(t.Timeline), Expected: jsonEpisodes(t.Expected)}
+		switch {
+		case t.Skipped:
+			jt.Status = "skip"
+			jf.Counts.Skipped++
+		case t.Failed():
+			jt.Status = "fail"
+			jf.Counts.Failed++
+		default:
+			jf.Counts.Passed++
+		}
+		for _, f := range t.Failures {
+			jt.Failures = append(jt.Failures, JSONFailure{File: fr.Path, Line: f.Line, Message: f.Message})
+		}
+		jf.Tests = append(jf.Tests, jt)
+	}
+	return jf
+}
+
+func jsonEpisodes(eps []harness.Episode) []JSONEpisode {
+	var out []JSONEpisode
+	for _, ep := range eps {
+		je := JSONEpisode{Alert: ep.Alert, Labels: ep.Labels.Map(), Pending: fixture.FormatDuration(ep.Pending)}
+		if ep.Annotations.Len() > 0 {
+			je.Annotations = ep.Annotations.Map()
+		}
+		if ep.Firing != nil {
+			je.Firing = fixture.FormatDuration(*ep.Firing)
+		}
+		if ep.Resolved != nil {
+			je.Resolved = fixture.FormatDuration(*ep.Resolved)
+		}
+		out = append(out, je)
+	}
+	return out
 }
