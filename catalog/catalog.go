@@ -74,6 +74,11 @@ type Metric struct {
 	// NativeHistogram marks a histogram exported as a native histogram:
 	// its bare name then selects series.
 	NativeHistogram bool `yaml:"native_histogram,omitempty"`
+	// Range is a gauge's lowest and highest possible value, when known
+	// ([0, 1] for a ratio); Values lists every value it takes, when there
+	// are few ([0, 1] for a flag).
+	Range  []float64 `yaml:"range,omitempty,flow"`
+	Values []float64 `yaml:"values,omitempty,flow"`
 	// Source says where the definition comes from, e.g. "metrics.go:23".
 	Source string `yaml:"source,omitempty"`
 	// Assumed marks a metric no source defines: it is in the catalog

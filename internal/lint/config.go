@@ -3,6 +3,7 @@ package lint
 import (
 	"errors"
 	"fmt"
+	"regexp"
 
 	"github.com/prometheus/common/model"
 
@@ -33,6 +34,8 @@ type Config struct {
 	Alerts             AlertConfig    `yaml:"alerts,omitempty"`
 	// Checks sets a check's severity: error, warning, info or off.
 	Checks map[string]string `yaml:"checks,omitempty"`
+	// RecordingRules says how recording rules are named.
+	RecordingRules RecordingConfig `yaml:"recording_rules,omitempty"`
 	// NamespaceLabels are the labels of namespaces, for ruleNamespaceSelector;
 	// every namespace has kubernetes.io/metadata.name set to its name.
 	NamespaceLabels map[string]map[string]string `yaml:"namespace_labels,omitempty"`
@@ -59,6 +62,13 @@ type AlertConfig struct {
 	CriticalAnnotations []string `yaml:"critical_annotations,omitempty"`
 	// URLAnnotations must be absolute http(s) URLs when present.
 	URLAnnotations []string `yaml:"url_annotations,omitempty"`
+}
+
+// RecordingConfig is how recording rules are named.
+type RecordingConfig struct {
+	// NamePattern is a regular expression every recording rule's name must
+	// match (anchored at both ends); empty means any name.
+	NamePattern string `yaml:"name_pattern,omitempty"`
 }
 
 // DefaultConfig returns the configuration used without a file; a file's
@@ -106,6 +116,12 @@ func ParseConfig(b []byte) (*Config, error) {
 		c.EvaluationInterval = file.EvaluationInterval
 	}
 	c.NamespaceLabels = file.NamespaceLabels
+	if p := file.RecordingRules.NamePattern; p != "" {
+		if _, err := regexp.Compile("^(?:" + p + ")$"); err != nil {
+			return nil, fmt.Errorf("recording_rules: name_pattern: %w", err)
+		}
+		c.RecordingRules.NamePattern = p
+	}
 	a, fa := &c.Alerts, file.Alerts
 	set := func(dst *[]string, src []string) {
 		if src != nil {

@@ -75,6 +75,8 @@ alerts:
   critical_severities: [critical]
   critical_annotations: [runbook_url]
   url_annotations: [runbook_url]   # must be absolute http(s) URLs
+recording_rules:
+  name_pattern: "[a-z_]+:[a-z0-9_]+:[a-z0-9_]+"  # level:metric:operations; unset: record/name is off
 namespace_labels:                  # labels of namespaces, for ruleNamespaceSelector
   apps: {monitoring: enabled}
 checks:                            # per-check severity: error, warning, info or off
