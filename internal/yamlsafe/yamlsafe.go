@@ -19,6 +19,10 @@ var (
 	// MaxExpandedNodes is the most nodes a document may have once its
 	// aliases are expanded.
 	MaxExpandedNodes = 5_000_000
+	// MaxExpandedBytes is the most bytes of scalar text a document may
+	// decode to once its aliases are expanded: a large scalar repeated
+	// through aliases costs its size at each use, though it adds one node.
+	MaxExpandedBytes int64 = 64 << 20
 )
 
 // Check returns an error describing the first limit the content breaks. It
@@ -35,9 +39,12 @@ func Check(content []byte) error {
 		if err := checkDepth(&doc, 0); err != nil {
 			return err
 		}
-		memo := map[*yaml.Node]int{}
-		if n := expanded(&doc, memo, 0); n > MaxExpandedNodes {
+		memo := map[*yaml.Node]size{}
+		switch sz := expanded(&doc, memo, 0); {
+		case sz.nodes > MaxExpandedNodes:
 			return fmt.Errorf("line %d: YAML aliases expand to more than %d nodes; refusing to expand the document", firstAlias(&doc), MaxExpandedNodes)
+		case sz.bytes > MaxExpandedBytes:
+			return fmt.Errorf("line %d: YAML aliases expand to more than %d bytes of text; refusing to expand the document", firstAlias(&doc), MaxExpandedBytes)
 		}
 	}
 }
@@ -54,21 +61,36 @@ func checkDepth(n *yaml.Node, depth int) error {
 	return nil
 }
 
-// expanded counts the nodes of n with aliases expanded, saturating early.
-func expanded(n *yaml.Node, memo map[*yaml.Node]int, depth int) int {
+// size is what a node decodes to: nodes, and bytes of scalar text.
+type size struct {
+	nodes int
+	bytes int64
+}
+
+func (s size) over() bool { return s.nodes > MaxExpandedNodes || s.bytes > MaxExpandedBytes }
+
+// expanded counts the nodes and text of n with aliases expanded,
+// saturating early.
+func expanded(n *yaml.Node, memo map[*yaml.Node]size, depth int) size {
 	if v, ok := memo[n]; ok {
 		return v
 	}
 	if depth > MaxDepth {
-		return MaxExpandedNodes + 1
+		return size{nodes: MaxExpandedNodes + 1}
 	}
-	total := 1
+	total := size{nodes: 1, bytes: int64(len(n.Value))}
+	add := func(c *yaml.Node) bool {
+		s := expanded(c, memo, depth+1)
+		total.nodes += s.nodes
+		total.bytes += s.bytes
+		return total.over()
+	}
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		total += expanded(n.Alias, memo, depth+1)
+		total.bytes = 0 // an alias's Value is its anchor's name
+		add(n.Alias)
 	}
 	for _, c := range n.Content {
-		total += expanded(c, memo, depth+1)
-		if total > MaxExpandedNodes {
+		if add(c) {
 			break
 		}
 	}
