@@ -1,0 +1,37 @@
+package coverage_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/codevaldcortex/rulecheck/coverage"
+	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/internal/benchgen/suite"
+)
+
+// BenchmarkSuiteCoverage runs the generated 1x suite (pruning on) without
+// and with coverage; the ratio of the two is coverage's overhead (it must
+// stay below 1.5x).
+func BenchmarkSuiteCoverage(b *testing.B) {
+	files, err := suite.Generate(b.TempDir(), suite.Scale(1))
+	require.NoError(b, err)
+	for _, withCoverage := range []bool{false, true} {
+		name := "without"
+		if withCoverage {
+			name = "with"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				results := harness.NewRunner(harness.Options{NoCatalog: true}).RunFiles(files)
+				for _, fr := range results {
+					require.False(b, fr.Failed())
+				}
+				if withCoverage {
+					_, err := coverage.Compute(results, coverage.Options{})
+					require.NoError(b, err)
+				}
+			}
+		})
+	}
+}
