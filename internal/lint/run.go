@@ -29,7 +29,7 @@ type Project struct {
 	Parser       parser.Parser
 
 	recorded map[string][]*Rule
-	memo     map[any]any
+	shared   sharedStore
 }
 
 // Rules returns every rule of every file, in file order.
@@ -395,18 +395,4 @@ func AtLeast(fs []Finding, min Severity) bool {
 		}
 	}
 	return false
-}
-
-// Memo returns the value computed for key, computing it on first use; it
-// lets checks share work, such as evaluating an expression once.
-func (p *Project) Memo(key any, compute func() any) any {
-	if v, ok := p.memo[key]; ok {
-		return v
-	}
-	if p.memo == nil {
-		p.memo = map[any]any{}
-	}
-	v := compute()
-	p.memo[key] = v
-	return v
 }

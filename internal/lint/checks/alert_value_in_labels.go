@@ -2,6 +2,7 @@ package checks
 
 import (
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/tmplref"
 )
 
 // AlertValueInLabels reports $value printed into an alert's labels.
@@ -22,7 +23,7 @@ value in an annotation, which may change freely.`,
 	Run: func(p *lint.Pass) {
 		alerts(p, func(r *lint.Rule) {
 			for _, t := range r.Labels {
-				info := inspectTemplate(t.Text.Value)
+				info := tmplref.Inspect(t.Text.Value)
 				if info == nil || len(info.Values) == 0 {
 					continue
 				}

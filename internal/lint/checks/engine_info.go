@@ -2,6 +2,7 @@ package checks
 
 import (
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/evaluate"
 )
 
 // EngineInfo surfaces the PromQL engine's info annotations.
@@ -20,7 +21,7 @@ them silently.`,
   expr: rate(process_resident_memory_bytes[10m]) > 1e6`,
 	Run: func(p *lint.Pass) {
 		exprs(p, func(e *lint.Expr) {
-			for _, a := range evaluate(p, e) {
+			for _, a := range evaluate.Annotations.Get(p.Project, e) {
 				if !a.Warning {
 					reportAnnotation(p, e, a)
 				}

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/evaluate"
 )
 
 // EngineWarning surfaces the PromQL engine's warning annotations.
@@ -21,7 +22,7 @@ native histograms.`,
   expr: histogram_quantile(95, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 1`,
 	Run: func(p *lint.Pass) {
 		exprs(p, func(e *lint.Expr) {
-			for _, a := range evaluate(p, e) {
+			for _, a := range evaluate.Annotations.Get(p.Project, e) {
 				if a.Warning {
 					reportAnnotation(p, e, a)
 				}
@@ -30,7 +31,7 @@ native histograms.`,
 	},
 })
 
-func reportAnnotation(p *lint.Pass, e *lint.Expr, a annotation) {
+func reportAnnotation(p *lint.Pass, e *lint.Expr, a evaluate.Annotation) {
 	if a.Offset < 0 {
 		p.Reportf(e.At(nil), "PromQL engine: %s", a.Msg)
 		return

@@ -4,6 +4,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/tmplref"
 	"github.com/codevaldcortex/rulecheck/internal/selector"
 )
 
@@ -26,7 +27,7 @@ nobody reads as 5%. Use humanizePercentage, which prints "5%".`,
 			}
 			for _, group := range [][]*lint.Template{r.Labels, r.Annotations} {
 				for _, t := range group {
-					info := inspectTemplate(t.Text.Value)
+					info := tmplref.Inspect(t.Text.Value)
 					if info == nil {
 						continue
 					}

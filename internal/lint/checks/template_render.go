@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/prometheus/template"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/tmplref"
 )
 
 // TemplateRender reports templates that fail to render with sample data.
@@ -43,7 +44,7 @@ template: ...>" in place of the text. Give functions the types they take.`,
 			rd := newRenderer(p, r)
 			for _, group := range [][]*lint.Template{r.Labels, r.Annotations} {
 				for _, t := range group {
-					if inspectTemplate(t.Text.Value) == nil {
+					if tmplref.Inspect(t.Text.Value) == nil {
 						continue // syntax/template reports it
 					}
 					err := rd.failsAlways(t.Text.Value)
@@ -92,7 +93,7 @@ func (rd *renderer) render(text string, oneSeries bool) error {
 		}
 		return promql.Vector{}, nil
 	}
-	exp := template.NewTemplateExpander(context.Background(), templateDefs+text, rd.name, rd.data, model.Time(0), queryFunc, rd.url, nil)
+	exp := template.NewTemplateExpander(context.Background(), tmplref.Defs+text, rd.name, rd.data, model.Time(0), queryFunc, rd.url, nil)
 	_, err := exp.Expand()
 	return err
 }
@@ -110,7 +111,7 @@ func (rd *renderer) failsAlways(text string) error {
 // failing template whose rendering fails: the template is rendered up to
 // each action in turn.
 func (rd *renderer) failingAction(text string) int {
-	full := templateDefs + text
+	full := tmplref.Defs + text
 	tr := parse.New("t")
 	tr.Mode = parse.SkipFuncCheck
 	if _, err := tr.Parse(full, "{{", "}}", map[string]*parse.Tree{}); err != nil || tr.Root == nil {
@@ -118,7 +119,7 @@ func (rd *renderer) failingAction(text string) int {
 	}
 	var nodes []parse.Node
 	for _, n := range tr.Root.Nodes {
-		if int(n.Position()) >= len(templateDefs) {
+		if int(n.Position()) >= len(tmplref.Defs) {
 			nodes = append(nodes, n)
 		}
 	}
@@ -127,8 +128,8 @@ func (rd *renderer) failingAction(text string) int {
 		if k+1 < len(nodes) {
 			end = nodeStart(full, nodes[k+1])
 		}
-		if rd.failsAlways(full[len(templateDefs):max(end, len(templateDefs))]) != nil {
-			return int(n.Position()) - len(templateDefs)
+		if rd.failsAlways(full[len(tmplref.Defs):max(end, len(tmplref.Defs))]) != nil {
+			return int(n.Position()) - len(tmplref.Defs)
 		}
 	}
 	return 0

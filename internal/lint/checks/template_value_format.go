@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/tmplref"
 )
 
 // TemplateValueFormat reports $value printed raw where it is fractional.
@@ -34,7 +35,7 @@ latency in seconds, printf "%.0f" for a count from increase().`,
 			}
 			for _, group := range [][]*lint.Template{r.Labels, r.Annotations} {
 				for _, t := range group {
-					info := inspectTemplate(t.Text.Value)
+					info := tmplref.Inspect(t.Text.Value)
 					if info == nil {
 						continue
 					}

@@ -1,31 +1,34 @@
-package checks
+// Package tmplref finds what an alert's label and annotation templates
+// refer to ($labels.x and $value), parsing them with Go's template parser
+// as Prometheus does. It is not a check: the template checks use it.
+package tmplref
 
 import (
 	"text/template/parse"
 )
 
-// templateDefs are the variables Prometheus defines before a rule's
+// Defs are the variables Prometheus defines before a rule's
 // label and annotation templates.
-const templateDefs = "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
+const Defs = "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
 
-// labelRef is a reference to one of the alert's labels in a template.
-type labelRef struct {
+// LabelRef is a reference to one of the alert's labels in a template.
+type LabelRef struct {
 	Label  string
 	Offset int // byte offset in the template text
 }
 
-// valueUse is a use of the alert's value printed by a template action.
-type valueUse struct {
+// ValueUse is a use of the alert's value printed by a template action.
+type ValueUse struct {
 	Offset    int
 	Formatted bool
 	// Format is the first formatting function of the pipeline, if any.
 	Format string
 }
 
-// templateInfo is what a template refers to.
-type templateInfo struct {
-	Labels []labelRef
-	Values []valueUse
+// Info is what a template refers to.
+type Info struct {
+	Labels []LabelRef
+	Values []ValueUse
 }
 
 // formatFuncs are the template functions that format a number for humans.
@@ -34,18 +37,18 @@ var formatFuncs = map[string]bool{
 	"humanizeTimestamp": true, "printf": true, "toTime": true, "toDuration": true,
 }
 
-// inspectTemplate parses a rule template as Prometheus does and finds its
+// Inspect parses a rule template as Prometheus does and finds its
 // references to $labels and $value. It returns nil when the template does
 // not parse (syntax/template reports that).
-func inspectTemplate(text string) *templateInfo {
+func Inspect(text string) *Info {
 	tr := parse.New("t")
 	tr.Mode = parse.SkipFuncCheck
 	treeSet := map[string]*parse.Tree{}
-	if _, err := tr.Parse(templateDefs+text, "{{", "}}", treeSet); err != nil {
+	if _, err := tr.Parse(Defs+text, "{{", "}}", treeSet); err != nil {
 		return nil
 	}
-	info := &templateInfo{}
-	off := func(p parse.Pos) int { return int(p) - len(templateDefs) }
+	info := &Info{}
+	off := func(p parse.Pos) int { return int(p) - len(Defs) }
 	var walk func(n parse.Node, dotIsAlert bool)
 	walkPipe := func(p *parse.PipeNode, dotIsAlert, printed bool) {
 		if p == nil {
@@ -65,12 +68,12 @@ func inspectTemplate(text string) *templateInfo {
 					if a.Ident[0] == "$labels" && len(a.Ident) > 1 {
 						// The node's position is its first field's; point
 						// at the variable.
-						info.Labels = append(info.Labels, labelRef{Label: a.Ident[1], Offset: off(a.Pos) - len("$labels")})
+						info.Labels = append(info.Labels, LabelRef{Label: a.Ident[1], Offset: off(a.Pos) - len("$labels")})
 					}
 					if a.Ident[0] == "$labels" && len(a.Ident) == 1 && i == 1 {
 						if id, ok := c.Args[0].(*parse.IdentifierNode); ok && id.Ident == "index" && len(c.Args) > 2 {
 							if s, ok := c.Args[2].(*parse.StringNode); ok {
-								info.Labels = append(info.Labels, labelRef{Label: s.Text, Offset: off(s.Pos)})
+								info.Labels = append(info.Labels, LabelRef{Label: s.Text, Offset: off(s.Pos)})
 							}
 						}
 					}
@@ -82,7 +85,7 @@ func inspectTemplate(text string) *templateInfo {
 						continue
 					}
 					if a.Ident[0] == "Labels" && len(a.Ident) > 1 {
-						info.Labels = append(info.Labels, labelRef{Label: a.Ident[1], Offset: off(a.Pos) - len(".Labels")})
+						info.Labels = append(info.Labels, LabelRef{Label: a.Ident[1], Offset: off(a.Pos) - len(".Labels")})
 					}
 					if a.Ident[0] == "Value" && usesValue < 0 {
 						usesValue = off(a.Pos)
@@ -93,7 +96,7 @@ func inspectTemplate(text string) *templateInfo {
 			}
 		}
 		if printed && usesValue >= 0 {
-			info.Values = append(info.Values, valueUse{Offset: usesValue, Formatted: format != "", Format: format})
+			info.Values = append(info.Values, ValueUse{Offset: usesValue, Formatted: format != "", Format: format})
 		}
 	}
 	walk = func(n parse.Node, dotIsAlert bool) {

@@ -1,4 +1,9 @@
-package checks
+// Package evaluate runs a linted expression once with Prometheus's own
+// PromQL engine, over synthetic series shaped from the metric catalog, and
+// returns the info and warning annotations the engine gives. It is not a
+// check: the engine checks (engine/info, engine/warning) report what it
+// finds, and share one evaluation per expression.
+package evaluate
 
 import (
 	"context"
@@ -22,41 +27,39 @@ import (
 	"github.com/codevaldcortex/rulecheck/internal/memstore"
 )
 
-// annotation is one info or warning annotation the engine returned.
-type annotation struct {
+// Annotation is one info or warning annotation the engine returned.
+type Annotation struct {
 	Warning bool
 	Msg     string
-	Offset  int
+	// Offset is the byte offset in the expression's query the annotation
+	// points at, -1 when it points at none.
+	Offset int
 }
-
-type engineKey struct{ e *lint.Expr }
 
 // defaultBuckets are client_golang's prometheus.DefBuckets, used for
 // synthetic histograms.
 var defaultBuckets = []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
 
-// evaluate runs an expression once with Prometheus's engine over synthetic
-// series shaped from the catalog, and returns the engine's annotations.
-// Results are shared by the engine checks.
-func evaluate(p *lint.Pass, e *lint.Expr) []annotation {
-	return p.Project.Memo(engineKey{e}, func() any { return runEngine(p, e) }).([]annotation)
-}
+// Annotations is the engine's annotations for an expression, evaluated
+// once per project and expression.
+var Annotations = &lint.Shared[*lint.Expr, []Annotation]{Name: "engine annotations", Compute: run}
 
-func newEngine(p *lint.Pass) *promql.Engine {
-	return p.Project.Memo("engine", func() any {
-		return promql.NewEngine(promql.EngineOpts{
-			MaxSamples:               5_000_000,
-			Timeout:                  10 * time.Second,
-			LookbackDelta:            5 * time.Minute,
-			NoStepSubqueryIntervalFn: func(int64) int64 { return time.Minute.Milliseconds() },
-			EnableAtModifier:         true,
-			EnableNegativeOffset:     true,
-			Parser:                   p.Project.Parser,
-		})
-	}).(*promql.Engine)
-}
+// engine is the project's PromQL engine.
+var engine = &lint.Shared[struct{}, *promql.Engine]{Name: "PromQL engine", Compute: func(p *lint.Project, _ struct{}) *promql.Engine {
+	return promql.NewEngine(promql.EngineOpts{
+		MaxSamples:               5_000_000,
+		Timeout:                  10 * time.Second,
+		LookbackDelta:            5 * time.Minute,
+		NoStepSubqueryIntervalFn: func(int64) int64 { return time.Minute.Milliseconds() },
+		EnableAtModifier:         true,
+		EnableNegativeOffset:     true,
+		Parser:                   p.Parser,
+	})
+}}
 
-func runEngine(p *lint.Pass, e *lint.Expr) []annotation {
+// run evaluates an expression once over synthetic series and returns the
+// engine's annotations.
+func run(p *lint.Project, e *lint.Expr) []Annotation {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	evalAt := lookback(e.AST) + 2*time.Hour
@@ -65,11 +68,11 @@ func runEngine(p *lint.Pass, e *lint.Expr) []annotation {
 	app := store.AppenderV2(ctx)
 	seen := map[uint64]bool{}
 	for _, sp := range lint.Selectors(e.AST) {
-		s := p.Project.Selector(sp.VS)
+		s := p.Selector(sp.VS)
 		if !s.Known {
 			continue
 		}
-		step := p.Catalog().ScrapeInterval(s.Series, s.Jobs...)
+		step := p.Catalog.ScrapeInterval(s.Series, s.Jobs...)
 		for _, sr := range syntheticSeries(p, s) {
 			if seen[sr.lset.Hash()] {
 				continue
@@ -85,15 +88,15 @@ func runEngine(p *lint.Pass, e *lint.Expr) []annotation {
 	if err := app.Commit(); err != nil {
 		return nil
 	}
-	q, err := newEngine(p).NewInstantQuery(ctx, store, nil, e.Query, time.UnixMilli(0).Add(evalAt))
+	q, err := engine.Get(p, struct{}{}).NewInstantQuery(ctx, store, nil, e.Query, time.UnixMilli(0).Add(evalAt))
 	if err != nil {
 		return nil
 	}
 	defer q.Close()
 	res := q.Exec(ctx)
-	var out []annotation
+	var out []Annotation
 	for _, w := range res.Warnings {
-		a := annotation{Warning: !errors.Is(w, annotations.PromQLInfo), Msg: w.Error(), Offset: -1}
+		a := Annotation{Warning: !errors.Is(w, annotations.PromQLInfo), Msg: w.Error(), Offset: -1}
 		a.Msg = strings.TrimPrefix(strings.TrimPrefix(a.Msg, "PromQL info: "), "PromQL warning: ")
 		if pr, ok := positionOf(w); ok {
 			a.Offset = int(pr.Start)
@@ -162,8 +165,8 @@ type synthetic struct {
 // syntheticSeries makes series of a metric that match a selector's
 // matchers where they can: counters that increase, gauges that move,
 // histogram buckets with le.
-func syntheticSeries(p *lint.Pass, s lint.Selector) []synthetic {
-	names, _ := p.Catalog().Labels(s.Series)
+func syntheticSeries(p *lint.Project, s lint.Selector) []synthetic {
+	names, _ := p.Catalog.Labels(s.Series)
 	byName := map[string][]*labels.Matcher{}
 	for _, m := range s.VS.LabelMatchers {
 		byName[m.Name] = append(byName[m.Name], m)
