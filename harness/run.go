@@ -71,6 +71,7 @@ func (rp *replay) run(res *TestResult, s schedule) {
 	rp.checkExprs(ctx, res)
 	rp.finish(res)
 	rp.checkTimeline(res, s.end())
+	rp.checkRouting(res)
 }
 
 // ready does what comes before the first evaluation: the step limit, the

@@ -125,6 +125,7 @@ type Runner struct {
 	configs    projectconfig.Finder
 	catalogMtx sync.Mutex
 	catalogs   map[*Fixture]fixtureCatalog
+	ams        alertmanagers
 }
 
 // fixtureCatalog is the catalog a fixture is held to and the configuration
@@ -330,6 +331,10 @@ func (r *Runner) prepare(f *Fixture) (fr *FileResult, ok bool) {
 		fr.Warnings = append(fr.Warnings, d.String()+": a second YAML document (after \"---\") is ignored, as promtool ignores it: its tests do not run")
 	}
 	fr.Notes = r.skippedNotes(f)
+	if err := r.loadAlertmanagers(f); err != nil {
+		fr.Err = err
+		return fr, false
+	}
 	if err := r.findCatalog(f); err != nil {
 		fr.Err = err
 		return fr, false
