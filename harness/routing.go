@@ -73,11 +73,13 @@ func (rp *replay) checkRouting(res *TestResult) {
 		res.BadInput = true
 		return
 	}
+	failed := len(res.Failures)
 	firing := rp.firingEpisodes(am, res.Timeline)
 	entries := pairEntries(rp.tg.Timeline, firing)
 	for i, fe := range firing {
 		rp.checkEntry(res, am, fe, entries[i], firing)
 	}
+	res.Checked = append(res.Checked, Checked{Assertion: fixture.Routing{Config: path}, Passed: len(res.Failures) == failed})
 }
 
 func (rp *replay) firingEpisodes(am *routing.Config, eps []Episode) []*routed {
