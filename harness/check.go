@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/selector"
+	"github.com/codevaldcortex/rulecheck/internal/suggest"
 )
 
 // checkStrict reports what promtool accepts silently; under Options.Strict
@@ -28,7 +30,11 @@ func (rp *replay) checkStrict(res *TestResult) {
 		minFor, defined := hold[a.Alertname]
 		switch {
 		case !defined:
-			issues = append(issues, Failure{a.Line, fmt.Sprintf("alertname %q: no alerting rule in the rule files defines it, so this test passes whatever the rules do", a.Alertname)})
+			msg := fmt.Sprintf("alertname %q: no alerting rule in the rule files defines it, so this test passes whatever the rules do", a.Alertname)
+			if near, ok := suggest.Nearest(a.Alertname, slices.Sorted(maps.Keys(hold))); ok {
+				msg += fmt.Sprintf(" (did you mean %q?)", near)
+			}
+			issues = append(issues, Failure{a.Line, msg})
 		case len(a.ExpAlerts) == 0 && a.EvalTime < minFor:
 			issues = append(issues, Failure{a.Line, fmt.Sprintf("alert test %s at eval_time %s expects no alerts, but the alert cannot fire before its 'for' of %s has passed, so this test cannot fail", a.Alertname, fixture.FormatDuration(a.EvalTime), fixture.FormatDuration(minFor))})
 		}
@@ -131,6 +137,9 @@ func (rp *replay) checkAlerts(res *TestResult, tests []AlertTest) {
 			if rp.r.opts.Diff {
 				fmt.Fprintf(&b, "    alertname: %s, time: %s, \n        diff (- expected, + got):\n%s",
 					tc.Alertname, fixture.FormatDuration(tc.EvalTime), indentAll(lineDiff(expAlerts.lines(), gotAlerts.lines()), "            "))
+				if d := alertDifferences(expAlerts, gotAlerts); len(d) > 0 {
+					b.WriteString("\n        differs:\n" + indentAll(strings.Join(d, "\n"), "            "))
+				}
 			} else {
 				fmt.Fprintf(&b, "    alertname: %s, time: %s, \n        exp:%v, \n        got:%v",
 					tc.Alertname, fixture.FormatDuration(tc.EvalTime), indentLines(expAlerts.String(), "            "), indentLines(gotAlerts.String(), "            "))

@@ -2,7 +2,13 @@ package harness
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/prometheus/prometheus/model/labels"
 )
 
 // maxDiffCells bounds the table of the line diff (its rows times columns,
@@ -90,4 +96,98 @@ func samplesLines(ps []parsedSample) []string {
 		out[i] = ps[i].String()
 	}
 	return out
+}
+
+// maxShownString is the length above which a differing value is shown
+// only from a little before where it first differs.
+const maxShownString = 60
+
+// alertDifferences names, for each expected alert that has no equal among
+// the actual ones, paired in order with an actual alert that has no equal
+// among the expected ones, the labels and annotations that differ, as
+// `label severity: "critical" => "warning"`. Long values are shown from a
+// little before where they first differ, as promtool shows them.
+func alertDifferences(exp, got labelsAndAnnotations) []string {
+	var onlyExp, onlyGot labelsAndAnnotations
+	for _, e := range exp {
+		if !containsAlert(got, e) {
+			onlyExp = append(onlyExp, e)
+		}
+	}
+	for _, g := range got {
+		if !containsAlert(exp, g) {
+			onlyGot = append(onlyGot, g)
+		}
+	}
+	var out []string
+	for i := range min(len(onlyExp), len(onlyGot)) {
+		out = append(out, setDifferences("label", onlyExp[i].Labels, onlyGot[i].Labels)...)
+		out = append(out, setDifferences("annotation", onlyExp[i].Annotations, onlyGot[i].Annotations)...)
+	}
+	return out
+}
+
+func containsAlert(list labelsAndAnnotations, a labelAndAnnotation) bool {
+	for _, x := range list {
+		if labels.Equal(x.Labels, a.Labels) && labels.Equal(x.Annotations, a.Annotations) {
+			return true
+		}
+	}
+	return false
+}
+
+// setDifferences lists the names whose values differ between two label
+// sets, "(none)" standing for a missing one.
+func setDifferences(kind string, exp, got labels.Labels) []string {
+	var out []string
+	show := func(ls labels.Labels, name string) (string, bool) {
+		if !ls.Has(name) {
+			return "(none)", false
+		}
+		return ls.Get(name), true
+	}
+	names := map[string]bool{}
+	exp.Range(func(l labels.Label) { names[l.Name] = true })
+	got.Range(func(l labels.Label) { names[l.Name] = true })
+	for _, name := range slices.Sorted(maps.Keys(names)) {
+		e, eok := show(exp, name)
+		g, gok := show(got, name)
+		if e == g && eok == gok {
+			continue
+		}
+		if eok && gok {
+			e, g = firstDifference(e, g)
+		} else {
+			e, g = quoteIf(e, eok), quoteIf(g, gok)
+		}
+		out = append(out, fmt.Sprintf("%s %s: %s => %s", kind, name, e, g))
+	}
+	return out
+}
+
+func quoteIf(s string, ok bool) string {
+	if ok {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+// firstDifference quotes two differing strings; when either is long, both
+// are cut to start a few characters before where they first differ.
+func firstDifference(a, b string) (string, string) {
+	if len(a) <= maxShownString && len(b) <= maxShownString {
+		return strconv.Quote(a), strconv.Quote(b)
+	}
+	p := 0
+	for p < len(a) && p < len(b) && a[p] == b[p] {
+		p++
+	}
+	from := max(0, p-10)
+	for from > 0 && !utf8.RuneStart(a[from]) {
+		from--
+	}
+	if from == 0 {
+		return strconv.Quote(a), strconv.Quote(b)
+	}
+	return `"...` + strconv.Quote(a[from:])[1:], `"...` + strconv.Quote(b[from:])[1:]
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"slices"
 	"time"
 
@@ -53,6 +54,9 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 	series, warnings, err := fixture.ExpandSeries(f, tg, r.opts.Limits.series())
 	if err != nil {
 		return nil, err
+	}
+	if r.opts.RecordOutputs {
+		res.Inputs = inputOutputs(series, tg.Start)
 	}
 	if fc := r.catalogFor(f); fc.cat != nil {
 		if problems := checkCatalog(fc.cat, f, tg); len(problems) > 0 {
@@ -310,4 +314,23 @@ func (rp *replay) definedAlerts() map[string]bool {
 
 func (rp *replay) close() {
 	_ = rp.engine.Close()
+}
+
+// inputOutputs lists the input series as --debug shows them, times
+// relative to the start; a histogram sample is NaN.
+func inputOutputs(series []*fixture.Series, start time.Time) []SeriesOutput {
+	out := make([]SeriesOutput, len(series))
+	for i, s := range series {
+		so := SeriesOutput{Labels: s.Labels}
+		for _, smp := range s.Samples {
+			v := smp.V
+			if smp.FHist != nil {
+				v = math.NaN()
+			}
+			so.At = append(so.At, time.UnixMilli(smp.Ts).Sub(start))
+			so.Values = append(so.Values, v)
+		}
+		out[i] = so
+	}
+	return out
 }

@@ -200,6 +200,9 @@ type TestResult struct {
 	Checked []Checked
 	// Expected is the timeline the test group pins, nil without one.
 	Expected []Episode
+	// Inputs are the input series as loaded (only with
+	// Options.RecordOutputs).
+	Inputs []SeriesOutput
 	// Evaluations counts rule group evaluations done.
 	Evaluations int
 	// BadInput is set when the test group could not run because of a

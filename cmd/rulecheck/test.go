@@ -115,7 +115,8 @@ func (tf *testFlags) options() (harness.Options, error) {
 		}
 	}
 	lim.QueryTimeout = tf.timeout
-	opts := harness.Options{IgnoreUnknownFields: tf.ignoreUnknown, Strict: tf.strict, Diff: tf.diff, Limits: lim}
+	// --debug shows every series the rules record, so every rule runs.
+	opts := harness.Options{IgnoreUnknownFields: tf.ignoreUnknown, Strict: tf.strict, Diff: tf.diff, Limits: lim, RecordOutputs: tf.debug, NoPrune: tf.debug}
 	for _, r := range tf.runs {
 		re, err := regexp.Compile(r)
 		if err != nil {

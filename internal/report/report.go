@@ -78,6 +78,9 @@ func WriteText(w io.Writer, results []*harness.FileResult, opts TextOptions) {
 					fmt.Fprintf(w, "        %s\n", textsafe.Indent(ep.String(), "        "))
 				}
 			}
+			if opts.Debug {
+				writeDebug(w, t)
+			}
 		}
 	}
 	summary := fmt.Sprintf("%d test groups in %d files: %d passed, %d failed", pass+fail, files, pass, fail)
@@ -90,6 +93,33 @@ func WriteText(w io.Writer, results []*harness.FileResult, opts TextOptions) {
 // indent escapes s's control characters (keeping its lines) and puts
 // prefix before each line: nothing a message holds starts a line where the
 // report's own lines start.
+// writeDebug prints what promtool's --debug dumps: the input series and
+// every series the rules recorded, with their samples (value@time, the
+// time relative to the start).
+func writeDebug(w io.Writer, t *harness.TestResult) {
+	dump := func(title string, series []harness.SeriesOutput) {
+		fmt.Fprintf(w, "      %s:\n", title)
+		if len(series) == 0 {
+			fmt.Fprintf(w, "        (none)\n")
+		}
+		for _, s := range series {
+			fmt.Fprintf(w, "        %s =>", textsafe.Indent(s.Labels.String(), "        "))
+			for i := range s.At {
+				fmt.Fprintf(w, " %s@%s", strconv.FormatFloat(s.Values[i], 'g', -1, 64), fixture.FormatDuration(s.At[i]))
+			}
+			fmt.Fprintln(w)
+		}
+	}
+	dump("input series", t.Inputs)
+	var recorded []harness.SeriesOutput
+	if t.History != nil {
+		for _, rh := range t.History.Rules {
+			recorded = append(recorded, rh.Output...)
+		}
+	}
+	dump("recorded series", recorded)
+}
+
 func indent(s, prefix string) string {
 	lines := strings.Split(strings.TrimRight(textsafe.EscapeText(s), "\n"), "\n")
 	for i, l := range lines {
