@@ -36,6 +36,8 @@ Examples:
   rulecheck test tests/alerts_test.yml    # a promtool test file, unchanged
   rulecheck test --run 'AgentDown' fixtures/
   rulecheck test --junit report.xml --strict tests/
+  rulecheck test --coverage --rules-dir rules/ --min-coverage 100
+  rulecheck test --coverage-out coverage.lcov --coverage-format lcov
 
 Flags:
 `
@@ -49,6 +51,7 @@ type testFlags struct {
 	lim                                              harness.Limits
 	timeout                                          time.Duration
 	paths                                            []string
+	cov                                              coverageFlags
 }
 
 func runTest(args []string, stdout, stderr io.Writer) int {
@@ -83,6 +86,7 @@ func parseTestFlags(args []string, stderr io.Writer) (tf *testFlags, code int, o
 	fs.IntVar(&tf.lim.MaxQuerySamples, "max-query-samples", 0, "largest number of samples one PromQL query may load (default: promtool's 10000 for promtool files, 50000000 for rulecheck fixtures)")
 	fs.DurationVar(&tf.timeout, "query-timeout", 100*time.Second, "timeout of one PromQL query")
 	fs.DurationVar(&tf.lim.TestTimeout, "test-timeout", 10*time.Minute, "wall time after which one test group's replay is stopped (0: no limit)")
+	tf.cov.define(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, testUsage)
 		fs.PrintDefaults()
@@ -133,7 +137,7 @@ func (tf *testFlags) options() (harness.Options, error) {
 	if !slices.Contains([]string{"text", "json", "github"}, tf.format) {
 		return opts, fmt.Errorf("--format %q: expected text, json or github", tf.format)
 	}
-	return opts, nil
+	return opts, tf.cov.check()
 }
 
 // run runs the test files and reports.
@@ -161,6 +165,13 @@ func (tf *testFlags) run(stdout, stderr io.Writer) int {
 		}
 		defer abortReport(f, stderr)
 		junitOut = f
+	}
+	if err := tf.cov.open(testInputs(files, opts)); err != nil {
+		fmt.Fprintf(stderr, "rulecheck: %v\n", err)
+		return exitBadInput
+	}
+	if tf.cov.out != nil {
+		defer abortReport(tf.cov.out, stderr)
 	}
 
 	tuneGCForReplay()
@@ -192,7 +203,16 @@ func (tf *testFlags) run(stdout, stderr io.Writer) int {
 	}
 	code := exitCode(results)
 	if code == exitOK && noneRun && tf.strict {
-		return exitFailed
+		code = exitFailed
+	}
+	if tf.cov.wanted() {
+		// The table follows the results on standard output; beside a
+		// machine-readable report it goes to standard error.
+		table := stdout
+		if tf.format != "text" {
+			table = stderr
+		}
+		code = max(code, tf.cov.report(results, files, opts, table, stderr))
 	}
 	return code
 }

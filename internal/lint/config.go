@@ -27,6 +27,10 @@ type Config struct {
 	// Prometheus lists files with the operator's Prometheus resources, for
 	// the operator/rule-not-selected check.
 	Prometheus []string `yaml:"prometheus,omitempty"`
+	// Rules lists the rule files and directories that rule coverage
+	// reports on (rulecheck test --coverage), relative to the
+	// configuration file's directory: a rule file no test loads shows 0%.
+	Rules []string `yaml:"rules,omitempty"`
 	// EvaluationInterval is the global evaluation interval, for groups
 	// without an interval of their own when no Prometheus resource is
 	// given (Prometheus's default: 1m).
@@ -112,6 +116,7 @@ func ParseConfig(b []byte) (*Config, error) {
 		c.Catalog = file.Catalog
 	}
 	c.Prometheus = file.Prometheus
+	c.Rules = file.Rules
 	if file.EvaluationInterval > 0 {
 		c.EvaluationInterval = file.EvaluationInterval
 	}

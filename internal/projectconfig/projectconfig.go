@@ -32,6 +32,9 @@ type Project struct {
 	CatalogPath string
 	// Catalog is the loaded catalog, nil when the configuration names none.
 	Catalog *catalog.Catalog
+	// Rules are the rule files and directories coverage reports on (the
+	// configuration's rules: list), resolved against its directory.
+	Rules []string
 }
 
 // Finder finds and loads configuration, reading each configuration file
@@ -135,6 +138,9 @@ func Load(cfgPath string) (*Project, error) {
 		return nil, err
 	}
 	p := &Project{ConfigPath: cfgPath, Config: cfg}
+	for _, r := range cfg.Rules {
+		p.Rules = append(p.Rules, Resolve(cfgPath, r))
+	}
 	if cfg.Catalog == "" {
 		return p, nil
 	}

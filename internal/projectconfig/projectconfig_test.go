@@ -119,3 +119,16 @@ func TestFinderReadsEachConfigurationOnce(t *testing.T) {
 	require.NoError(t, err)
 	assert.Same(t, a, b)
 }
+
+// TestRulesResolvedFromTheConfiguration: the rules: list coverage reports
+// on is relative to the configuration file.
+func TestRulesResolvedFromTheConfiguration(t *testing.T) {
+	root := tree(t, map[string]string{
+		"repo/.git/HEAD":         "",
+		"repo/.rulecheck.yaml":   "rules: [rules/, /abs/rules.yaml]\n",
+		"repo/tests/a_test.yaml": "",
+	})
+	p, err := projectconfig.For(filepath.Join(root, "repo/tests/a_test.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{filepath.Join(root, "repo/rules"), "/abs/rules.yaml"}, p.Rules)
+}
