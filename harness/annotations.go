@@ -29,7 +29,13 @@ func (rp *replay) origin(r rules.Rule) rules.Rule {
 // setFullAnnotations puts every group in the form that renders annotations
 // for the alerts named in full, and the form without annotations for all
 // other alerts.
-func (rp *replay) setFullAnnotations(full map[string]bool) {
+//
+// An alert held by keep_firing_for keeps the annotations of the last
+// evaluation that returned it, which may be long before a test reads them:
+// a rule with keep_firing_for always renders them, so the shortcut stays
+// invisible.
+func (rp *replay) setFullAnnotations(checked map[string]bool) {
+	full := func(ar *rules.AlertingRule) bool { return checked[ar.Name()] || ar.KeepFiringFor() > 0 }
 	for i, g := range rp.groups {
 		needSwap := false
 		for _, r := range g.Rules() {
@@ -39,7 +45,7 @@ func (rp *replay) setFullAnnotations(full map[string]bool) {
 			}
 			orig := rp.origin(ar).(*rules.AlertingRule)
 			isFull := ar.Annotations().Len() == orig.Annotations().Len()
-			if orig.Annotations().Len() > 0 && isFull != full[ar.Name()] {
+			if orig.Annotations().Len() > 0 && isFull != full(ar) {
 				needSwap = true
 				break
 			}
@@ -55,7 +61,7 @@ func (rp *replay) setFullAnnotations(full map[string]bool) {
 				continue
 			}
 			orig := rp.origin(ar)
-			v := rp.newRule(orig, full[ar.Name()])
+			v := rp.newRule(orig, full(ar))
 			rp.origins[v] = orig
 			rs = append(rs, v)
 		}

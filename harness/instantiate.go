@@ -1,12 +1,14 @@
 package harness
 
 import (
+	"context"
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/rules"
 
 	"github.com/codevaldcortex/rulecheck/harness/prune"
+	"github.com/codevaldcortex/rulecheck/internal/memstore"
 )
 
 // plan decides, with package prune, which rules the replay evaluates and
@@ -19,11 +21,50 @@ func (rp *replay) plan(end time.Duration) prune.Plan {
 	in := prune.Input{
 		Groups: rp.groups, Reads: rp.tg.Reads(), End: end, Step: step,
 		MaxQuerySamples: rp.maxQuerySamples, Parser: rp.r.parser(),
+		DelayedNameRemoval: rp.r.opts.EnableDelayedNameRemoval,
+		FailsOnNoData:      rp.failsOnNoData,
 	}
 	for _, s := range rp.series {
 		in.Series = append(in.Series, s.Labels)
+		for _, smp := range s.Samples {
+			if smp.FHist != nil || smp.Hist != nil {
+				in.Histograms = true
+				break
+			}
+		}
 	}
 	return prune.Decide(in)
+}
+
+// failsOnNoData evaluates a loaded rule's expression once, with the
+// replay's engine, over an empty store, and reports whether that fails.
+// The answer depends only on the rule and the engine's options, so it is
+// kept per Runner.
+func (rp *replay) failsOnNoData(r rules.Rule) bool {
+	key := probeKey{rule: r, maxSamples: rp.maxQuerySamples, step: rp.f.EvaluationInterval}
+	rp.r.probeMtx.Lock()
+	fails, ok := rp.r.probes[key]
+	rp.r.probeMtx.Unlock()
+	if ok {
+		return fails
+	}
+	_, err := rules.EngineQueryFunc(rp.engine, memstore.New())(context.Background(), r.Query().String(), rp.start)
+	fails = err != nil
+	rp.r.probeMtx.Lock()
+	if rp.r.probes == nil {
+		rp.r.probes = map[probeKey]bool{}
+	}
+	rp.r.probes[key] = fails
+	rp.r.probeMtx.Unlock()
+	return fails
+}
+
+// probeKey identifies an evaluation over no data: the rule, and the engine
+// options that vary between replays.
+type probeKey struct {
+	rule       rules.Rule
+	maxSamples int
+	step       time.Duration
 }
 
 // instantiate replaces the prototype groups the analysis ran on with fresh

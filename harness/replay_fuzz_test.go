@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -168,6 +169,14 @@ func FuzzReplay(f *testing.F) {
 			if outs[i] != outs[0] {
 				t.Fatalf("run %d differs from run 1:\n%s", i+1, diffLines(outs[0], outs[i]))
 			}
+		}
+		// Oracle: pruning and the annotation shortcut never change a verdict.
+		fullOpts := opts
+		fullOpts.NoPrune = true
+		okOn, casesOn := harness.Verdicts(harness.NewRunner(opts).RunFixture(fx))
+		okOff, casesOff := harness.Verdicts(harness.NewRunner(fullOpts).RunFixture(fx))
+		if okOn != okOff || !maps.Equal(casesOn, casesOff) {
+			t.Fatalf("pruning changes the verdict: %v %v with it, %v %v without\n%s", okOn, casesOn, okOff, casesOff, content)
 		}
 	})
 }

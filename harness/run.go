@@ -15,7 +15,7 @@ import (
 // for rulecheck/v1 fixtures, promtool's single interval otherwise.
 func (rp *replay) schedule() schedule {
 	if rp.f.ServerSchedule {
-		return serverSchedule{start: rp.start, length: serverEnd(rp.tg, rp.series, rp.start), groups: rp.groups, tg: rp.tg}
+		return serverSchedule{start: rp.start, length: serverEnd(rp.tg, rp.series, rp.start), groups: rp.groups, interval: rp.f.EvaluationInterval, tg: rp.tg}
 	}
 	return promtoolSchedule{start: rp.start, interval: rp.f.EvaluationInterval, tg: rp.tg, fast: !rp.r.opts.NoPrune}
 }
@@ -40,11 +40,11 @@ func (rp *replay) run(res *TestResult, s schedule) {
 		return n
 	}
 	began := time.Now()
-	for t, ok := s.next(rp.groups, time.Time{}, true); ok; t, ok = s.next(rp.groups, t, false) {
+	for t, ok := s.next(time.Time{}, true); ok; t, ok = s.next(t, false) {
 		if rp.overTime(res, began, t) {
 			return
 		}
-		n := checkedBy(s.checkBefore(rp.groups, t))
+		n := checkedBy(s.checkBefore(t))
 		if s.shortcuts() {
 			rp.dropExpired(t)
 			rp.setFullAnnotations(alertNames(alertTests[:n]))

@@ -122,6 +122,9 @@ type Runner struct {
 	protoMtx sync.Mutex
 	protos   map[string]protoGroups
 
+	probeMtx sync.Mutex
+	probes   map[probeKey]bool
+
 	configs    projectconfig.Finder
 	catalogMtx sync.Mutex
 	catalogs   map[*Fixture]fixtureCatalog

@@ -19,15 +19,16 @@ type schedule interface {
 	// overLimit returns, when the replay needs more evaluations than limit,
 	// the line and message of the failure.
 	overLimit(limit int) (line int, msg string, over bool)
-	// next returns the first evaluation of groups after t (the replay's
-	// first evaluation when first is set); ok is false when the replay is
-	// over.
-	next(groups []*rules.Group, t time.Time, first bool) (at time.Time, ok bool)
+	// next returns the first evaluation instant after t (the replay's
+	// first when first is set); ok is false when the replay is over. The
+	// instants are those of the rules loaded, whatever pruning keeps, so
+	// that input series are loaded at the same instants either way.
+	next(t time.Time, first bool) (at time.Time, ok bool)
 	// due reports whether group g is evaluated at t.
 	due(g *rules.Group, t time.Time) bool
 	// checkBefore: after the evaluation at t, the alert tests whose
-	// eval_time is before checkBefore(groups, t) are checked.
-	checkBefore(groups []*rules.Group, t time.Time) time.Time
+	// eval_time is before checkBefore(t) are checked.
+	checkBefore(t time.Time) time.Time
 	// continueOnBadSample: a sample the storage refuses fails the test
 	// group; with this set the replay goes on (as promtool does), without
 	// it the replay stops.
@@ -64,7 +65,7 @@ func (s promtoolSchedule) overLimit(limit int) (int, string, bool) {
 		s.tg.Name, steps, fixture.FormatDuration(s.end()), fixture.FormatDuration(s.interval), limit), true
 }
 
-func (s promtoolSchedule) next(_ []*rules.Group, t time.Time, first bool) (time.Time, bool) {
+func (s promtoolSchedule) next(t time.Time, first bool) (time.Time, bool) {
 	if first {
 		return s.start, true
 	}
@@ -74,7 +75,7 @@ func (s promtoolSchedule) next(_ []*rules.Group, t time.Time, first bool) (time.
 
 func (promtoolSchedule) due(*rules.Group, time.Time) bool { return true }
 
-func (s promtoolSchedule) checkBefore(_ []*rules.Group, t time.Time) time.Time {
+func (s promtoolSchedule) checkBefore(t time.Time) time.Time {
 	return t.Add(s.interval)
 }
 func (promtoolSchedule) continueOnBadSample() bool { return true }
@@ -84,14 +85,17 @@ func (promtoolSchedule) namesGroup() bool          { return true }
 // serverSchedule evaluates each group at its own interval, as a Prometheus
 // server does, all starting at the replay's start; groups due at the same
 // instant run in file order. An alert test sees the state after every
-// evaluation at or before its eval_time.
+// evaluation at or before its eval_time. With no rule group at all, the
+// instants are those of the file's evaluation_interval, so that PromQL
+// tests still see the input series.
 type serverSchedule struct {
 	start  time.Time
 	length time.Duration
-	// groups are the groups loaded, before pruning: the step limit counts
-	// their evaluations.
-	groups []*rules.Group
-	tg     *fixture.TestGroup
+	// groups are the groups loaded, before pruning: their evaluations are
+	// the instants, and the step limit counts them.
+	groups   []*rules.Group
+	interval time.Duration
+	tg       *fixture.TestGroup
 }
 
 func (s serverSchedule) end() time.Duration { return s.length }
@@ -108,27 +112,38 @@ func (s serverSchedule) overLimit(limit int) (int, string, bool) {
 		s.tg.Name, steps, fixture.FormatDuration(s.length), limit), true
 }
 
-func (s serverSchedule) next(groups []*rules.Group, t time.Time, first bool) (time.Time, bool) {
+func (s serverSchedule) next(t time.Time, first bool) (time.Time, bool) {
 	if first {
-		return s.start, len(groups) > 0
+		return s.start, true
 	}
 	var best time.Duration = -1
 	since := t.Sub(s.start)
-	for _, g := range groups {
-		n := (since/g.Interval() + 1) * g.Interval()
+	for _, iv := range s.intervals() {
+		n := (since/iv + 1) * iv
 		if best < 0 || n < best {
 			best = n
 		}
 	}
-	return s.start.Add(best), best >= 0 && best <= s.length
+	return s.start.Add(best), best <= s.length
+}
+
+func (s serverSchedule) intervals() []time.Duration {
+	if len(s.groups) == 0 {
+		return []time.Duration{s.interval}
+	}
+	out := make([]time.Duration, len(s.groups))
+	for i, g := range s.groups {
+		out[i] = g.Interval()
+	}
+	return out
 }
 
 func (s serverSchedule) due(g *rules.Group, t time.Time) bool {
 	return t.Sub(s.start)%g.Interval() == 0
 }
 
-func (s serverSchedule) checkBefore(groups []*rules.Group, t time.Time) time.Time {
-	if n, ok := s.next(groups, t, false); ok {
+func (s serverSchedule) checkBefore(t time.Time) time.Time {
+	if n, ok := s.next(t, false); ok {
 		return n
 	}
 	return s.start.Add(s.length + time.Nanosecond)

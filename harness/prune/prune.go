@@ -9,7 +9,7 @@
 // state an assertion reads, and through template queries. A rule also
 // decides a verdict by failing: promtool stops a test group at the first
 // rule error. So a rule is dropped only if nothing needed reads it and it
-// provably cannot fail on this test group's data (see mightFail).
+// provably cannot fail on this test group's data (see mightFailOn).
 //
 // Anything not provably safe is kept, with everything it reads. The
 // package is pure: it reads the loaded rules, the input series and what
@@ -60,9 +60,12 @@ type Input struct {
 	MaxQuerySamples int
 	// Parser parses the assertions' queries.
 	Parser parser.Parser
-	// FailsOnNoData, when set, evaluates a rule over no data and reports
-	// whether that fails; it decides the errors that do not depend on data
-	// (see mightFail).
+	// DelayedNameRemoval is set when the engine drops metric names at the
+	// end of a query (promql-delayed-name-removal).
+	DelayedNameRemoval bool
+	// FailsOnNoData evaluates a rule once over no data and reports whether
+	// that fails; it decides the errors that do not depend on data (see
+	// mightFailOn). Without it, every rule that might fail is evaluated.
 	FailsOnNoData func(rules.Rule) bool
 }
 
@@ -205,7 +208,7 @@ func (a *analysis) needed(exprs [][]parser.Expr) (map[rules.Rule]bool, bool) {
 	// Rules that might fail must run, and so must what they read.
 	for _, g := range a.in.Groups {
 		for _, r := range g.Rules() {
-			if !a.cannotFail(r, g) {
+			if a.mightFailOn(r, g) {
 				a.mightFail[r] = true
 				need(r)
 			}

@@ -85,6 +85,7 @@ func TestNewAssertionKindKeepsWhatItReads(t *testing.T) {
 	p := prune.Decide(prune.Input{
 		Groups: groups, Reads: []prune.Read{errorBudget{service: "api", at: 10 * time.Minute}.Reads()},
 		End: 10 * time.Minute, Step: time.Minute, MaxQuerySamples: 50000000, Parser: parser.NewParser(parser.Options{}),
+		FailsOnNoData: func(rules.Rule) bool { return false },
 	})
 	require.NotNil(t, p.Needed)
 	require.Equal(t, []string{"api:error_ratio:rate5m", "api:errors:rate5m"}, kept(groups, p))
