@@ -45,10 +45,10 @@ func Example_parseThenRun() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(fx.ServerSchedule, len(fx.Tests), len(fx.Tests[0].Assertions()))
+	fmt.Println(fx.ServerSchedule, len(fx.Tests))
 	fr := harness.NewRunner(harness.Options{}).RunFixture(fx)
 	fmt.Println(fr.Failed())
 	// Output:
-	// true 4 1
+	// true 4
 	// false
 }
