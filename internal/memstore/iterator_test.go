@@ -15,8 +15,9 @@ type list []Sample
 func (l list) Get(i int) chunks.Sample { return l[i] }
 func (l list) Len() int                { return len(l) }
 
-// TestIteratorMatchesPrometheus: the store's iterator reads what
-// Prometheus's copying list iterator reads, for every sequence of Next and
+// TestIteratorMatchesPrometheus: the store's iterator (over pointers into
+// the snapshot) reads what Prometheus's copying list iterator reads over
+// sample values, for every sequence of Next and
 // Seek, and copies histograms into the one given.
 func TestIteratorMatchesPrometheus(t *testing.T) {
 	fh := &histogram.FloatHistogram{Count: 3, Sum: 1, Schema: 0, PositiveSpans: []histogram.Span{{Offset: 0, Length: 2}}, PositiveBuckets: []float64{1, 2}}
@@ -48,6 +49,7 @@ func TestIteratorMatchesPrometheus(t *testing.T) {
 				_, h := got.AtFloatHistogram(into)
 				assert.Same(t, into, h, "copied into the histogram given")
 				assert.True(t, fh.Equals(h))
+				assert.NotSame(t, fh, h)
 			}
 			if wt != chunkenc.ValNone {
 				assert.Equal(t, want.AtT(), got.AtT())
@@ -62,12 +64,11 @@ func TestIteratorAllocatesNothingPerSample(t *testing.T) {
 		samples[i] = Sample{Ts: int64(i), V: float64(i)}
 	}
 	s := &series{samples: samples}
-	it := s.Iterator(nil)
 	allocs := testing.AllocsPerRun(10, func() {
-		it = s.Iterator(it)
+		it := s.Iterator(nil)
 		for it.Next() != chunkenc.ValNone {
 			_, _ = it.At()
 		}
 	})
-	assert.Zero(t, allocs)
+	assert.LessOrEqual(t, allocs, 2.0, "allocations per series, not per sample")
 }

@@ -334,82 +334,18 @@ type series struct {
 
 func (s *series) Labels() labels.Labels { return s.lset }
 
-// Iterator returns an iterator over the snapshot, reusing it when it is
-// one of ours. Reading a sample allocates nothing (Prometheus's list
-// iterator boxes every sample it reads into an interface); histograms are
-// copied into the one the engine passes, as Prometheus's copying list
-// iterator does, so the engine may modify what it is given.
-func (s *series) Iterator(it chunkenc.Iterator) chunkenc.Iterator {
-	if si, ok := it.(*sampleIterator); ok {
-		si.samples, si.idx = s.samples, -1
-		return si
-	}
-	return &sampleIterator{samples: s.samples, idx: -1}
+// Iterator returns Prometheus's list iterator over the snapshot; it copies
+// histograms on read, so the engine may modify what it is given. Reading a
+// sample allocates nothing: the list hands out pointers into the snapshot,
+// where values would each be boxed into an interface on the heap.
+func (s *series) Iterator(chunkenc.Iterator) chunkenc.Iterator {
+	return storage.NewListSeriesIteratorWithCopy(sampleList(s.samples))
 }
 
-// sampleIterator is a chunkenc.Iterator over a slice of samples.
-type sampleIterator struct {
-	samples []Sample
-	idx     int
-}
+type sampleList []Sample
 
-func (it *sampleIterator) Next() chunkenc.ValueType {
-	it.idx++
-	if it.idx >= len(it.samples) {
-		return chunkenc.ValNone
-	}
-	return it.samples[it.idx].typ()
-}
-
-func (it *sampleIterator) Seek(t int64) chunkenc.ValueType {
-	if it.idx == -1 {
-		it.idx = 0
-	}
-	if it.idx >= len(it.samples) {
-		return chunkenc.ValNone
-	}
-	if it.samples[it.idx].Ts < t {
-		rest := it.samples[it.idx:]
-		it.idx += sort.Search(len(rest), func(i int) bool { return rest[i].Ts >= t })
-		if it.idx >= len(it.samples) {
-			return chunkenc.ValNone
-		}
-	}
-	return it.samples[it.idx].typ()
-}
-
-func (it *sampleIterator) At() (int64, float64) {
-	s := &it.samples[it.idx]
-	return s.Ts, s.V
-}
-
-func (it *sampleIterator) AtHistogram(h *histogram.Histogram) (int64, *histogram.Histogram) {
-	s := &it.samples[it.idx]
-	if h == nil || s.Hist == nil {
-		return s.Ts, s.Hist
-	}
-	s.Hist.CopyTo(h)
-	return s.Ts, h
-}
-
-func (it *sampleIterator) AtFloatHistogram(fh *histogram.FloatHistogram) (int64, *histogram.FloatHistogram) {
-	s := &it.samples[it.idx]
-	switch {
-	case s.FHist != nil && fh != nil:
-		s.FHist.CopyTo(fh)
-		return s.Ts, fh
-	case s.FHist != nil:
-		return s.Ts, s.FHist
-	case s.Hist != nil:
-		// An integer histogram read as a float one, as the TSDB allows.
-		return s.Ts, s.Hist.ToFloat(fh)
-	}
-	return s.Ts, nil
-}
-
-func (it *sampleIterator) AtT() int64 { return it.samples[it.idx].Ts }
-func (*sampleIterator) AtST() int64   { return 0 }
-func (*sampleIterator) Err() error    { return nil }
+func (l sampleList) Get(i int) chunks.Sample { return &l[i] }
+func (l sampleList) Len() int                { return len(l) }
 
 // The methods below make a Sample a chunks.Sample.
 
