@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/codevaldcortex/rulecheck/catalog"
+	"github.com/codevaldcortex/rulecheck/coverage"
 	"github.com/codevaldcortex/rulecheck/harness"
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
 )
@@ -48,4 +49,23 @@ func TestFixtureFeedingHistogramByBareNameIsRejected(t *testing.T) {
 	require.True(t, res.Tests[0].BadInput)
 	require.Contains(t, res.Tests[0].Failures[0].Message, path+":7:")
 	require.Contains(t, res.Tests[0].Failures[0].Message, "pweza_api_request_duration_seconds is a classic histogram")
+}
+
+// TestEveryAlertFiredAndSilent is the coverage gate through the Go API:
+// every rule under rules/ is covered by the fixtures (each alert asserted
+// firing and asserted silent where it could have fired).
+func TestEveryAlertFiredAndSilent(t *testing.T) {
+	files, err := fixture.Find([]string{"fixtures"})
+	require.NoError(t, err)
+	cat, err := catalog.Load("rules/metrics.yaml")
+	require.NoError(t, err)
+	results := harness.NewRunner(harness.Options{Catalog: cat}).RunFiles(files)
+	ruleFiles, err := coverage.FindRuleFiles([]string{"rules"})
+	require.NoError(t, err)
+	rep, err := coverage.Compute(results, coverage.Options{RuleFiles: ruleFiles})
+	require.NoError(t, err)
+	require.NotEmpty(t, rep.Rules)
+	for _, r := range rep.Uncovered() {
+		t.Errorf("%s:%d: %s %s: %s", r.File, r.Line, r.Kind, r.Name, r.Missing())
+	}
 }
