@@ -46,37 +46,56 @@ Examples:
 Flags:
 `
 
+// catalogFlags are the flags and arguments of "rulecheck catalog".
+type catalogFlags struct {
+	check, output string
+	jobs          multiFlag
+	sources       []string
+	args          []string // as given, for the built catalog's header
+}
+
 func runCatalog(args []string, stdout, stderr io.Writer) int {
+	cf, code, ok := parseCatalogFlags(args, stderr)
+	if !ok {
+		return code
+	}
+	return cf.run(stdout, stderr)
+}
+
+// parseCatalogFlags reads the command line; ok is false when the command
+// is done (help, or bad usage: code says which).
+func parseCatalogFlags(args []string, stderr io.Writer) (cf *catalogFlags, code int, ok bool) {
+	cf = &catalogFlags{args: args}
 	fs := flag.NewFlagSet("catalog", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var (
-		check, output string
-		jobs          multiFlag
-	)
-	fs.StringVar(&check, "check", "", "compare the sources with the catalog `FILE` instead of building one")
-	fs.StringVar(&output, "o", "", "write the catalog to `FILE` instead of standard output")
-	fs.Var(&jobs, "job", "add a job to the built catalog: `NAME=INTERVAL[,PREFIX...]`; metrics whose names start with a PREFIX are exported by it (repeatable)")
+	fs.StringVar(&cf.check, "check", "", "compare the sources with the catalog `FILE` instead of building one")
+	fs.StringVar(&cf.output, "o", "", "write the catalog to `FILE` instead of standard output")
+	fs.Var(&cf.jobs, "job", "add a job to the built catalog: `NAME=INTERVAL[,PREFIX...]`; metrics whose names start with a PREFIX are exported by it (repeatable)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, catalogUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitBadInput
+	cf.sources, code, ok = parseCommandArgs(fs, args, stderr)
+	if !ok {
+		return nil, code, false
 	}
+	if len(cf.sources) == 0 && cf.check == "" {
+		fs.Usage()
+		return nil, exitBadInput, false
+	}
+	return cf, exitOK, true
+}
+
+// run builds or checks the catalog.
+func (cf *catalogFlags) run(stdout, stderr io.Writer) int {
+	check, output, jobs, sources, args := cf.check, cf.output, cf.jobs, cf.sources, cf.args
 	bad := func(format string, args ...any) int {
 		fmt.Fprintf(stderr, "rulecheck: "+format+"\n", args...)
 		return exitBadInput
 	}
-	if fs.NArg() == 0 && check == "" {
-		fs.Usage()
-		return exitBadInput
-	}
 	var out *outfile.File
 	if output != "" && check == "" {
-		f, err := outfile.Open(output, fs.Args())
+		f, err := outfile.Open(output, sources)
 		if err != nil {
 			return bad("-o: %v", err)
 		}
@@ -85,7 +104,7 @@ func runCatalog(args []string, stdout, stderr io.Writer) int {
 	}
 	built := &catalog.Catalog{}
 	code := exitOK
-	for _, path := range fs.Args() {
+	for _, path := range sources {
 		src, err := readSource(path)
 		if err != nil {
 			return bad("%v", err)
@@ -114,7 +133,7 @@ func runCatalog(args []string, stdout, stderr io.Writer) int {
 		if err != nil {
 			return bad("%v", err)
 		}
-		if fs.NArg() == 0 {
+		if len(sources) == 0 {
 			fmt.Fprintf(stdout, "%s: %d metrics, %d jobs: valid\n", check, len(have.Metrics), len(have.Jobs))
 			return code
 		}
@@ -125,7 +144,7 @@ func runCatalog(args []string, stdout, stderr io.Writer) int {
 		if len(diffs) > 0 {
 			return exitFailed
 		}
-		fmt.Fprintf(stdout, "%s agrees with %s\n", check, strings.Join(fs.Args(), ", "))
+		fmt.Fprintf(stdout, "%s agrees with %s\n", check, strings.Join(sources, ", "))
 		return code
 	}
 
