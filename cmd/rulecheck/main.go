@@ -22,6 +22,7 @@ Usage:
                                              "test rules FILE ..." as in promtool
   rulecheck lint [flags] [FILE or DIR ...]   lint rules and dashboards (default: rules/)
   rulecheck catalog [flags] SOURCE ...       build or check a metric catalog
+  rulecheck routes --alertmanager FILE RULES where Alertmanager routes each alert
   rulecheck check rules FILE ...             the syntax checks of lint (promtool's habit)
   rulecheck compat --promtool PATH [DIR]     compare verdicts with promtool
   rulecheck version                          print the version (also --version)
@@ -52,7 +53,7 @@ const (
 )
 
 // commands are the commands "rulecheck" takes, for suggestions.
-var commands = []string{"test", "lint", "check", "catalog", "compat", "version", "help"}
+var commands = []string{"test", "lint", "check", "catalog", "routes", "compat", "version", "help"}
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -68,6 +69,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCheck(args[1:], stdout, stderr)
 	case "catalog":
 		return runCatalog(args[1:], stdout, stderr)
+	case "routes":
+		return runRoutes(args[1:], stdout, stderr)
 	case "compat":
 		return runCompat(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
