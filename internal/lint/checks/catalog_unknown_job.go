@@ -7,6 +7,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/exprpos"
 )
 
 // CatalogUnknownJob reports job matchers naming no job of the catalog.
@@ -43,11 +44,11 @@ runs when the catalog lists jobs.`,
 						continue
 					}
 					if cat.Job(m.Value) == nil {
-						p.Reportf(e.Pos(matcherOffset(e, vs, m)), "job %q is not a job of the catalog (%s): the selector selects nothing", m.Value, strings.Join(names, ", "))
+						p.Reportf(e.Pos(exprpos.MatcherOffset(e, vs, m)), "job %q is not a job of the catalog (%s): the selector selects nothing", m.Value, strings.Join(names, ", "))
 						continue
 					}
 					if s.Known && !s.Series.Builtin && len(s.Series.Metric.Jobs) > 0 && !contains(s.Series.Metric.Jobs, m.Value) {
-						p.Reportf(e.Pos(matcherOffset(e, vs, m)), "job %q does not export %s (the catalog says %s does): the selector selects nothing", m.Value, s.Name, strings.Join(s.Series.Metric.Jobs, ", "))
+						p.Reportf(e.Pos(exprpos.MatcherOffset(e, vs, m)), "job %q does not export %s (the catalog says %s does): the selector selects nothing", m.Value, s.Name, strings.Join(s.Series.Metric.Jobs, ", "))
 					}
 				}
 			})

@@ -5,6 +5,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/exprpos"
 	"github.com/codevaldcortex/rulecheck/internal/selector"
 )
 
@@ -36,7 +37,7 @@ label's real name, or keep it in the inner aggregation.`,
 						if m.Name == labels.MetricName || !ls.Lacks(m.Name) || m.Matches("") {
 							continue
 						}
-						p.Reportf(e.Pos(matcherOffset(e, n, m)), "%s has no label %s (it carries %s): the matcher %s selects nothing", name, m.Name, ls, m)
+						p.Reportf(e.Pos(exprpos.MatcherOffset(e, n, m)), "%s has no label %s (it carries %s): the matcher %s selects nothing", name, m.Name, ls, m)
 					}
 				case *parser.AggregateExpr:
 					if n.Without {
@@ -45,7 +46,7 @@ label's real name, or keep it in the inner aggregation.`,
 					ls := p.Project.Labels(n.Expr)
 					for _, l := range n.Grouping {
 						if ls.Lacks(l) {
-							p.Reportf(e.Pos(groupingOffset(e, n, l)), "%s by (%s): the aggregated series have no label %s (they carry %s), so it is empty in every result", n.Op, l, l, ls)
+							p.Reportf(e.Pos(exprpos.GroupingOffset(e, n, l)), "%s by (%s): the aggregated series have no label %s (they carry %s), so it is empty in every result", n.Op, l, l, ls)
 						}
 					}
 				case *parser.BinaryExpr:
@@ -61,7 +62,7 @@ label's real name, or keep it in the inner aggregation.`,
 								ls   lint.LabelSet
 							}{{"left", left}, {"right", right}} {
 								if side.ls.Lacks(l) {
-									p.Reportf(e.Pos(groupingOffset(e, n, l)), "on (%s): the %s-hand side has no label %s (it carries %s)", l, side.name, l, side.ls)
+									p.Reportf(e.Pos(exprpos.GroupingOffset(e, n, l)), "on (%s): the %s-hand side has no label %s (it carries %s)", l, side.name, l, side.ls)
 								}
 							}
 						}
@@ -72,7 +73,7 @@ label's real name, or keep it in the inner aggregation.`,
 					}
 					for _, l := range vm.Include {
 						if one.Lacks(l) {
-							p.Reportf(e.Pos(groupingOffset(e, n, l)), "%s (%s): the \"one\" side has no label %s to copy (it carries %s)", cardName(vm.Card), l, l, one)
+							p.Reportf(e.Pos(exprpos.GroupingOffset(e, n, l)), "%s (%s): the \"one\" side has no label %s to copy (it carries %s)", cardName(vm.Card), l, l, one)
 						}
 					}
 				}

@@ -2,9 +2,11 @@ package checks
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/exprpos"
 )
 
 // HistogramBareName reports classic histograms selected by their bare name.
@@ -35,8 +37,8 @@ have bare-name series and are not reported.`,
 				m := s.Series.Metric.Name
 				note := ""
 				if bs := s.Series.Metric.Buckets; len(bs) > 0 {
-					if v, above, ok := threshold(sp.VS, sp.Path); ok && above && v >= largest(bs) {
-						note = fmt.Sprintf("; its largest bucket is %g, so not even histogram_quantile over its buckets can exceed %g", largest(bs), v)
+					if v, above, ok := exprpos.Threshold(sp.VS, sp.Path); ok && above && v >= slices.Max(bs) {
+						note = fmt.Sprintf("; its largest bucket is %g, so not even histogram_quantile over its buckets can exceed %g", slices.Max(bs), v)
 					}
 				}
 				p.Reportf(e.At(sp.VS), "%s, a histogram%s, is selected by its bare name: a classic histogram exports only %s_bucket, %s_sum and %s_count, so this selects nothing and never matches; a histogram also records only finished observations, so it cannot tell how long something still running has taken%s", m, describe(s.Series.Metric), m, m, m, note)

@@ -5,6 +5,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/exprpos"
 )
 
 // AbsentRegex reports absent() over regex or negative matchers.
@@ -38,7 +39,7 @@ reported.`,
 					if m.Type == labels.MatchEqual {
 						continue
 					}
-					p.Reportf(e.Pos(matcherOffset(e, vs, m)), "%s() over %s fires only when no series matching %s is left, not when one of them is gone, and its result has no %s label to tell which; use one absent() per value", call.Func.Name, vs, m, m.Name)
+					p.Reportf(e.Pos(exprpos.MatcherOffset(e, vs, m)), "%s() over %s fires only when no series matching %s is left, not when one of them is gone, and its result has no %s label to tell which; use one absent() per value", call.Func.Name, vs, m, m.Name)
 					return
 				}
 			})

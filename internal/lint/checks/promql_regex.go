@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/exprpos"
 )
 
 // RegexRedundant reports anchors PromQL adds itself and regexes that are
@@ -30,7 +31,7 @@ to evaluate.`,
 					if m.Type != labels.MatchRegexp && m.Type != labels.MatchNotRegexp {
 						continue
 					}
-					pos := e.Pos(matcherOffset(e, sp.VS, m))
+					pos := e.Pos(exprpos.MatcherOffset(e, sp.VS, m))
 					switch {
 					case anchored(m.Value):
 						p.Reportf(pos, "%s: PromQL anchors regexes at both ends already, so the ^ and $ are redundant: %s", m, strings.Replace(m.String(), m.Value, unanchor(m.Value), 1))

@@ -1,10 +1,13 @@
 package checks
 
 import (
+	"slices"
+
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/exprpos"
 )
 
 // QuantileBeyondBuckets reports quantile thresholds the buckets cannot
@@ -30,7 +33,7 @@ threshold.`,
 				if !ok || call.Func.Name != "histogram_quantile" || len(call.Args) < 2 {
 					return
 				}
-				v, above, ok := threshold(call, path)
+				v, above, ok := exprpos.Threshold(call, path)
 				if !ok || !above {
 					return
 				}
@@ -39,7 +42,7 @@ threshold.`,
 					if !s.Known || s.Series.Kind != catalog.KindBucket || len(s.Series.Metric.Buckets) == 0 {
 						continue
 					}
-					if top := largest(s.Series.Metric.Buckets); v >= top {
+					if top := slices.Max(s.Series.Metric.Buckets); v >= top {
 						p.Reportf(e.At(call), "histogram_quantile over %s is compared with %g, but its largest finite bucket is %g: histogram_quantile never returns more than that, so the condition never holds; add buckets above %g", s.Name, v, top, v)
 						return
 					}

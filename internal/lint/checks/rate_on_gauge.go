@@ -54,3 +54,16 @@ _total says so: fix the definition, not the rule).`,
 		})
 	},
 })
+
+// describe names where a metric is defined, for messages.
+func describe(m *catalog.Metric) string {
+	switch {
+	case m == nil:
+		return ""
+	case m.Assumed:
+		return " (assumed)"
+	case m.Source != "":
+		return ", defined in " + m.Source
+	}
+	return ""
+}

@@ -2,9 +2,11 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/prometheus/prometheus/promql/parser"
 
+	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/internal/lint"
 )
 
@@ -126,4 +128,25 @@ func nodeUse(node, child parser.Node) (use string, discards bool) {
 		return "used in arithmetic", false
 	}
 	return "", false
+}
+
+// counterKind tells whether a selector selects a counter, and how the
+// check knows.
+func counterKind(s lint.Selector) (bool, string) {
+	if s.Known {
+		switch s.Series.Kind {
+		case catalog.KindCounter:
+			if s.Series.Suffix != "" {
+				return true, fmt.Sprintf("the %s counter of %s %s", s.Series.Suffix, s.Series.Metric.Type, s.Series.Metric.Name)
+			}
+			return true, "a counter in the catalog"
+		case catalog.KindBucket:
+			return true, fmt.Sprintf("the bucket counter of histogram %s", s.Series.Metric.Name)
+		}
+		return false, ""
+	}
+	if len(s.RecordedBy) == 0 && strings.HasSuffix(s.Name, "_total") {
+		return true, "a counter by its _total suffix (the catalog does not know it)"
+	}
+	return false, ""
 }
