@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -44,18 +45,41 @@ type Case struct {
 }
 
 // At parses a duration such as "1m30s" for timeline entries; it panics on a
-// malformed duration, which is a bug in the calling test.
+// malformed duration, which is a bug in the calling test. It remembers the
+// Go file and line it is called from, so that a failure of the timeline
+// entry it is written in points there.
 func At(d string) *time.Duration {
 	v, err := model.ParseDuration(d)
 	if err != nil {
 		panic(fmt.Sprintf("harness.At(%q): %v", d, err))
 	}
 	t := time.Duration(v)
+	if _, file, line, ok := runtime.Caller(1); ok {
+		atLines.Store(&t, position.At(file, line, 0))
+	}
 	return &t
 }
 
-// RunCase replays a Case. Failures point at the Go file and line that
-// called RunCase.
+// atLines maps the durations At returned to where At was called.
+var atLines sync.Map
+
+// entryLine is the line of a timeline entry written in Go: where one of its
+// At calls is, in file; else fallback.
+func entryLine(te TimelineEntry, file string, fallback int) int {
+	for _, d := range []*time.Duration{te.Pending, te.Firing, te.Resolved} {
+		if d == nil {
+			continue
+		}
+		if p, ok := atLines.Load(d); ok && p.(position.Range).File == file {
+			return p.(position.Range).Line
+		}
+	}
+	return fallback
+}
+
+// RunCase replays a Case. A timeline failure points at the line of the
+// entry that is wrong (where its harness.At calls are), other failures at
+// the Go file and line that called RunCase.
 func (r *Runner) RunCase(c Case) *FileResult {
 	_, file, line, _ := runtime.Caller(1)
 	if c.EvaluationInterval == 0 {
@@ -87,7 +111,7 @@ func (r *Runner) RunCase(c Case) *FileResult {
 	}
 	for i := range tg.Timeline {
 		if tg.Timeline[i].Line == 0 {
-			tg.Timeline[i].Line = line
+			tg.Timeline[i].Line = entryLine(tg.Timeline[i], file, line)
 		}
 		if err := tg.Timeline[i].Validate(); err != nil {
 			return &FileResult{Path: file, Err: &FixtureError{Range: position.At(file, line, 0), Msg: err.Error()}}
