@@ -18,9 +18,11 @@ import (
 // logT records what RequirePass reports.
 type logT struct{ errs []string }
 
-func (l *logT) Helper()                           {}
-func (l *logT) Logf(string, ...any)               {}
-func (l *logT) Errorf(format string, args ...any) { l.errs = append(l.errs, fmt.Sprintf(format, args...)) }
+func (l *logT) Helper()             {}
+func (l *logT) Logf(string, ...any) {}
+func (l *logT) Errorf(format string, args ...any) {
+	l.errs = append(l.errs, fmt.Sprintf(format, args...))
+}
 func (l *logT) Fatalf(format string, args ...any) { l.Errorf(format, args...) }
 func (l *logT) Run(_ string, f func(*logT)) bool  { f(l); return len(l.errs) == 0 }
 
