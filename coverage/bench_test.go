@@ -1,12 +1,14 @@
 package coverage_test
 
 import (
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/codevaldcortex/rulecheck/coverage"
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/benchgen/suite"
 )
 
@@ -16,6 +18,23 @@ import (
 func BenchmarkSuiteCoverage(b *testing.B) {
 	files, err := suite.Generate(b.TempDir(), suite.Scale(1))
 	require.NoError(b, err)
+	benchCoverage(b, files)
+}
+
+// BenchmarkDirCoverage does the same for the test files under the folder
+// RULECHECK_COVERAGE_BENCH_DIR names (a real suite, such as the
+// kubernetes-mixin's tests/ in docs/coverage.md); it is skipped without it.
+func BenchmarkDirCoverage(b *testing.B) {
+	dir := os.Getenv("RULECHECK_COVERAGE_BENCH_DIR")
+	if dir == "" {
+		b.Skip("RULECHECK_COVERAGE_BENCH_DIR not set")
+	}
+	files, err := fixture.Find([]string{dir})
+	require.NoError(b, err)
+	benchCoverage(b, files)
+}
+
+func benchCoverage(b *testing.B, files []string) {
 	for _, withCoverage := range []bool{false, true} {
 		name := "without"
 		if withCoverage {

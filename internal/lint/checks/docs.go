@@ -66,6 +66,7 @@ sets as an example.
 ` + "```yaml" + `
 catalog: rules/metrics.yaml        # the metric catalog
 prometheus: [deploy/prometheus.yaml]  # Prometheus resources for operator/rule-not-selected
+rules: [rules/]                    # rule files and folders rulecheck test --coverage reports on (docs/coverage.md)
 evaluation_interval: 1m            # for groups without interval, when no Prometheus resource is given
 alerts:
   required_labels: [severity, team]
