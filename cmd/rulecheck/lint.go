@@ -147,7 +147,7 @@ func (lf *lintFlags) run(stdout, stderr io.Writer) int {
 			return bad("catalog: %v", err)
 		}
 	}
-	if cat == nil {
+	if cat == nil && !lf.syntaxOnly {
 		fmt.Fprintf(stderr, "rulecheck: no metric catalog (name one with catalog: in %s, or --catalog): the checks that need one are skipped\n", lint.DefaultConfigFile)
 	}
 	promFiles := []string(lf.prometheus)
