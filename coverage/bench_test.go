@@ -54,3 +54,17 @@ func benchCoverage(b *testing.B, files []string) {
 		})
 	}
 }
+
+// BenchmarkSuiteCoverageCompute measures coverage alone (Compute over the
+// results of one run of the generated 1x suite): the part a run with
+// coverage adds, less noisy than the difference of two whole runs.
+func BenchmarkSuiteCoverageCompute(b *testing.B) {
+	files, err := suite.Generate(b.TempDir(), suite.Scale(1))
+	require.NoError(b, err)
+	results := harness.NewRunner(harness.Options{NoCatalog: true}).RunFiles(files)
+	b.ResetTimer()
+	for b.Loop() {
+		_, err := coverage.Compute(results, coverage.Options{})
+		require.NoError(b, err)
+	}
+}

@@ -43,6 +43,8 @@ func TestWhatCounts(t *testing.T) {
 		{name: "JobDown", fired: true, silent: true, boundary: true, covered: true, loaded: true},
 		{name: "alerts:count", covered: true, loaded: true},
 		{name: "job:up:sum", covered: true, loaded: true},
+		{name: "jobs:down:count", covered: true, loaded: true},
+		{name: "ManyDown", loaded: true},
 		{name: "unread:max", loaded: true},
 		{name: "Lonely"},
 	}
@@ -61,6 +63,7 @@ func TestWhatCounts(t *testing.T) {
 	require.Len(t, byFile, 2)
 	assert.Equal(t, "testdata/untested.yaml", byFile[0].File)
 	assert.Zero(t, byFile[0].Percent(), "a file no test loads is at 0%")
+	assert.Equal(t, []string{"testdata/tests.yaml:29"}, positions(rep.Rule("jobs:down:count")), "through ALERTS only")
 }
 
 // TestTimeline: a strict timeline that held asserts every alert firing as
