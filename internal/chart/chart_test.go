@@ -1,0 +1,101 @@
+package chart_test
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/internal/chart"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+const agentDown = "../../fixtures/agent-down.yaml"
+
+// brokenAgentDown runs the first AgentDown test group with its firing time
+// moved one evaluation (30s) later than the rules make it, as an author's
+// mistake would.
+func brokenAgentDown(t *testing.T) (*harness.FileResult, *harness.TestResult) {
+	t.Helper()
+	f, err := harness.LoadFixture(agentDown)
+	require.NoError(t, err)
+	f.Tests = f.Tests[:1]
+	te := &f.Tests[0].Timeline[0]
+	later := *te.Firing + 30*time.Second
+	te.Firing = &later
+	fr := harness.NewRunner(harness.Options{RecordOutputs: true}).RunFixture(f)
+	require.NoError(t, fr.Err)
+	require.True(t, fr.Tests[0].Failed())
+	return fr, fr.Tests[0]
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
+}
+
+func TestTextGolden(t *testing.T) {
+	fr, tr := brokenAgentDown(t)
+	c := new(chart.Builder).Build(fr.Path, tr)
+	at := 150 * time.Second
+	for _, tc := range []struct {
+		name string
+		o    chart.TextOptions
+	}{
+		{"broken-unicode.golden", chart.TextOptions{Width: 100}},
+		{"broken-ascii.golden", chart.TextOptions{Width: 100, ASCII: true}},
+		{"broken-ascii-at.golden", chart.TextOptions{Width: 100, ASCII: true, At: &at}},
+		{"broken-narrow.golden", chart.TextOptions{Width: 60}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			require.NoError(t, chart.WriteText(&b, c, tc.o))
+			golden(t, tc.name, b.Bytes())
+			for _, l := range bytes.Split(b.Bytes(), []byte("\n")) {
+				assert.LessOrEqual(t, len([]rune(string(l))), tc.o.Width, "line %q", l)
+			}
+		})
+	}
+}
+
+// The actual firing band starts one evaluation before the expected one,
+// and the first differing instant is that evaluation.
+func TestBrokenFiringIsOneEvaluationAway(t *testing.T) {
+	fr, tr := brokenAgentDown(t)
+	c := new(chart.Builder).Build(fr.Path, tr)
+	require.Len(t, c.Alerts, 1)
+	a := c.Alerts[0]
+	require.NotNil(t, a.Threshold)
+	assert.Equal(t, "==", a.Threshold.Op)
+	require.Len(t, a.Bands, 1)
+	b := a.Bands[0]
+	first := func(st []chart.State) time.Duration {
+		for i, s := range st {
+			if s == chart.Firing {
+				return b.At[i]
+			}
+		}
+		return -1
+	}
+	assert.Equal(t, 150*time.Second, first(b.Actual))
+	assert.Equal(t, 180*time.Second, first(b.Expected))
+	require.GreaterOrEqual(t, b.FirstDiff, 0)
+	assert.Equal(t, 150*time.Second, b.At[b.FirstDiff])
+	assert.Equal(t, chart.Pending, b.Expected[b.FirstDiff])
+	assert.Equal(t, chart.Firing, b.Actual[b.FirstDiff])
+	// The input series crosses the threshold: up is 0 from 70s.
+	require.NotEmpty(t, c.Inputs)
+}
