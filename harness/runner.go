@@ -125,10 +125,10 @@ type Runner struct {
 	probeMtx sync.Mutex
 	probes   map[probeKey]bool
 
-	configs    projectconfig.Finder
+	configs    *projectconfig.Finder
 	catalogMtx sync.Mutex
 	catalogs   map[*Fixture]fixtureCatalog
-	ams        alertmanagers
+	ams        *alertmanagers
 }
 
 // fixtureCatalog is the catalog a fixture is held to and the configuration
@@ -148,6 +148,8 @@ func NewRunner(opts Options) *Runner {
 		loader: &rulefile.Loader{Opts: rulefile.Options{IgnoreUnknownFields: opts.IgnoreUnknownFields, Parser: p}},
 		// Not registered anywhere: nothing reads the rule manager's metrics.
 		ruleMetrics: rules.NewGroupMetrics(nil),
+		configs:     &projectconfig.Finder{},
+		ams:         &alertmanagers{},
 	}
 }
 

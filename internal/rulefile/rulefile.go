@@ -380,6 +380,16 @@ type Loader struct {
 	mtx   sync.Mutex
 	cache map[string]loadResult
 	exprs map[string]parser.Expr
+	// base, when set, serves the files and expressions this Loader does
+	// not hold (see With).
+	base *Loader
+}
+
+// With returns a Loader that serves f for path and everything else from l,
+// sharing l's loaded files and parsed expressions: a rule file with one rule
+// changed costs no reading or parsing of the others.
+func (l *Loader) With(path string, f *File) *Loader {
+	return &Loader{Opts: l.Opts, cache: map[string]loadResult{path: {file: f}}, base: l}
 }
 
 type loadResult struct {
@@ -393,6 +403,9 @@ func (l *Loader) File(path string) (*File, error) {
 	defer l.mtx.Unlock()
 	if r, ok := l.cache[path]; ok {
 		return r.file, r.err
+	}
+	if l.base != nil {
+		return l.base.File(path)
 	}
 	if l.cache == nil {
 		l.cache = map[string]loadResult{}
@@ -424,6 +437,11 @@ func (l *Loader) Parse(query string) (parser.Expr, error) {
 	if e, ok := l.exprs[query]; ok {
 		return e, nil
 	}
+	if l.base != nil {
+		if e, ok := l.base.parsed(query); ok {
+			return e, nil
+		}
+	}
 	e, err := l.Opts.parser().ParseExpr(query)
 	if err != nil {
 		return nil, err
@@ -433,6 +451,14 @@ func (l *Loader) Parse(query string) (parser.Expr, error) {
 	}
 	l.exprs[query] = e
 	return e, nil
+}
+
+// parsed returns an expression already parsed by l.
+func (l *Loader) parsed(query string) (parser.Expr, bool) {
+	l.mtx.Lock()
+	defer l.mtx.Unlock()
+	e, ok := l.exprs[query]
+	return e, ok
 }
 
 // ParseKind validates content as a rule file of the given kind, without
