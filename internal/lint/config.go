@@ -40,6 +40,10 @@ type Config struct {
 	Checks map[string]string `yaml:"checks,omitempty"`
 	// RecordingRules says how recording rules are named.
 	RecordingRules RecordingConfig `yaml:"recording_rules,omitempty"`
+	// Alertmanager is the Alertmanager configuration (a plain file or a
+	// Secret holding alertmanager.yaml), relative to the configuration
+	// file's directory, for the alertmanager/... checks.
+	Alertmanager string `yaml:"alertmanager,omitempty"`
 	// NamespaceLabels are the labels of namespaces, for ruleNamespaceSelector;
 	// every namespace has kubernetes.io/metadata.name set to its name.
 	NamespaceLabels map[string]map[string]string `yaml:"namespace_labels,omitempty"`
@@ -121,6 +125,7 @@ func ParseConfig(b []byte) (*Config, error) {
 		c.EvaluationInterval = file.EvaluationInterval
 	}
 	c.NamespaceLabels = file.NamespaceLabels
+	c.Alertmanager = file.Alertmanager
 	if p := file.RecordingRules.NamePattern; p != "" {
 		if _, err := regexp.Compile("^(?:" + p + ")$"); err != nil {
 			return nil, fmt.Errorf("recording_rules: name_pattern: %w", err)

@@ -16,6 +16,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 	"github.com/codevaldcortex/rulecheck/position"
+	"github.com/codevaldcortex/rulecheck/routing"
 )
 
 // Project is everything linted in one run.
@@ -27,6 +28,10 @@ type Project struct {
 	// linted files and --prometheus.
 	Prometheuses []*Prometheus
 	Parser       parser.Parser
+
+	// Alertmanager is the Alertmanager configuration the configuration
+	// names, nil without one.
+	Alertmanager *routing.Config
 
 	recorded map[string][]*Rule
 	shared   sharedStore
@@ -114,6 +119,10 @@ func (e *InputError) Error() string {
 	if errors.As(e.Err, &re) {
 		return re.Error()
 	}
+	var ae *routing.Error
+	if errors.As(e.Err, &ae) {
+		return ae.Error()
+	}
 	return e.Path + ": " + e.Err.Error()
 }
 
@@ -189,6 +198,17 @@ func Run(paths []string, opts Options) (*Result, error) {
 		return nil, err
 	}
 	proj := &Project{Catalog: opts.Catalog, Config: cfg, Parser: pp, recorded: map[string][]*Rule{}}
+	if cfg.Alertmanager != "" {
+		path := cfg.Alertmanager
+		if !filepath.IsAbs(path) && cfg.Path != "" {
+			path = filepath.Join(filepath.Dir(cfg.Path), path)
+		}
+		am, err := routing.Load(path)
+		if err != nil {
+			return nil, &InputError{Path: path, Err: err}
+		}
+		proj.Alertmanager = am
+	}
 	for _, path := range files {
 		f, err := LoadFile(path, lo)
 		if errors.Is(err, ErrNotLintable) && !explicit[path] {

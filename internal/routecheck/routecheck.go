@@ -77,6 +77,11 @@ type Finding struct {
 	position.Range
 	Kind    Kind
 	Message string
+	// Alerts are the alerting rules the finding concerns: the alert
+	// itself (CatchAllOnly), the alerts the inhibit rule would silence
+	// (InhibitNoSource, InhibitEqualNever) or would be triggered by
+	// (InhibitNoTarget).
+	Alerts []Alert
 }
 
 // Inhibitor is an inhibit rule that could silence an alert.
@@ -117,7 +122,7 @@ func Analyze(cfg *routing.Config, alerts []Alert) Report {
 			}
 		}
 		if routing.OnlyRoot(r.Routes) && len(r.DependsOn) == 0 {
-			rep.Findings = append(rep.Findings, Finding{Range: a.Pos, Kind: CatchAllOnly,
+			rep.Findings = append(rep.Findings, Finding{Range: a.Pos, Kind: CatchAllOnly, Alerts: []Alert{a},
 				Message: fmt.Sprintf("alert %s reaches only the root (catch-all) receiver %q of %s: no route matches it", a.Name, r.Routes[0].Receiver, cfg.File)})
 		}
 		rep.Alerts = append(rep.Alerts, r)
@@ -130,16 +135,16 @@ func Analyze(cfg *routing.Config, alerts []Alert) Report {
 		targets := possible(rule.TargetMatchers, alerts)
 		switch {
 		case len(sources) == 0:
-			rep.Findings = append(rep.Findings, Finding{Range: at, Kind: InhibitNoSource, Message: fmt.Sprintf("inhibit rule: no alerting rule can produce a source alert (%s)", rule.SourceMatchers)})
+			rep.Findings = append(rep.Findings, Finding{Range: at, Kind: InhibitNoSource, Alerts: targets, Message: fmt.Sprintf("inhibit rule: no alerting rule can produce a source alert (%s)", rule.SourceMatchers)})
 			continue
 		case len(targets) == 0:
-			rep.Findings = append(rep.Findings, Finding{Range: at, Kind: InhibitNoTarget, Message: fmt.Sprintf("inhibit rule: no alerting rule can produce a target alert (%s)", rule.TargetMatchers)})
+			rep.Findings = append(rep.Findings, Finding{Range: at, Kind: InhibitNoTarget, Alerts: sources, Message: fmt.Sprintf("inhibit rule: no alerting rule can produce a target alert (%s)", rule.TargetMatchers)})
 			continue
 		}
 		never := false
 		for _, l := range sortedEqual(rule.Equal) {
 			if msg := equalNever(l, sources, targets); msg != "" {
-				rep.Findings = append(rep.Findings, Finding{Range: at, Kind: InhibitEqualNever, Message: "inhibit rule: " + msg + ": this inhibition never happens"})
+				rep.Findings = append(rep.Findings, Finding{Range: at, Kind: InhibitEqualNever, Alerts: targets, Message: "inhibit rule: " + msg + ": this inhibition never happens"})
 				never = true
 			}
 		}
