@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -38,6 +39,7 @@ tests:
     alertname: HighFre
     exp_alerts: []
 `,
+		"sub/README": "a working directory below the project root\n",
 		"timeline_test.yaml": `format: rulecheck/v1
 rule_files: [r.yaml]
 tests:
@@ -75,12 +77,18 @@ tests:
 			`line 10: expected HighFree\{job="a", severity="critical"\} .*, but it never became active; HighFree\{job="a", severity="warning"\} did, with label severity "warning" \(expected "critical"\)`,
 		}},
 	} {
-		t.Run(tc.name, func(t *testing.T) {
-			r := runIn(t, root, tc.args...)
-			assert.Equal(t, exitFailed, r.code, "%s%s", r.stdout, r.stderr)
-			for _, re := range tc.want {
-				assert.Regexp(t, regexp.MustCompile(re), r.stdout)
-			}
-		})
+		for _, wd := range []string{root, filepath.Join(root, "sub")} {
+			t.Run(tc.name+" in "+filepath.Base(wd), func(t *testing.T) {
+				args := tc.args
+				if wd != root {
+					args = relArgs(args)
+				}
+				r := runIn(t, wd, args...)
+				assert.Equal(t, exitFailed, r.code, "%s%s", r.stdout, r.stderr)
+				for _, re := range tc.want {
+					assert.Regexp(t, regexp.MustCompile(relOut(re, wd == root)), r.stdout)
+				}
+			})
+		}
 	}
 }
