@@ -55,12 +55,28 @@ func benchCoverage(b *testing.B, files []string) {
 	}
 }
 
+// BenchmarkDirCoverageCompute measures Compute alone over one run of the
+// test files under RULECHECK_COVERAGE_BENCH_DIR (skipped without it).
+func BenchmarkDirCoverageCompute(b *testing.B) {
+	dir := os.Getenv("RULECHECK_COVERAGE_BENCH_DIR")
+	if dir == "" {
+		b.Skip("RULECHECK_COVERAGE_BENCH_DIR not set")
+	}
+	files, err := fixture.Find([]string{dir})
+	require.NoError(b, err)
+	benchCompute(b, files)
+}
+
 // BenchmarkSuiteCoverageCompute measures coverage alone (Compute over the
 // results of one run of the generated 1x suite): the part a run with
 // coverage adds, less noisy than the difference of two whole runs.
 func BenchmarkSuiteCoverageCompute(b *testing.B) {
 	files, err := suite.Generate(b.TempDir(), suite.Scale(1))
 	require.NoError(b, err)
+	benchCompute(b, files)
+}
+
+func benchCompute(b *testing.B, files []string) {
 	results := harness.NewRunner(harness.Options{NoCatalog: true}).RunFiles(files)
 	b.ResetTimer()
 	for b.Loop() {
