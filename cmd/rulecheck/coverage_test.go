@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -92,4 +93,14 @@ func TestCoverageTableAndOut(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(root, "c.lcov"))
 	require.NoError(t, err)
 	assert.Contains(t, string(b), "SF:rules/r.yaml\nBRDA:4,0,0,1\nBRDA:4,0,1,1\n")
+}
+
+// TestCoverageTableBesideJSON: with --format json the table goes to
+// standard error, so standard output stays one JSON document.
+func TestCoverageTableBesideJSON(t *testing.T) {
+	root := project(t, map[string]string{"rules/r.yaml": freeRules, "tests/free_test.yaml": coverageTests})
+	r := runIn(t, root, "test", "tests/", "--coverage", "--format", "json")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.True(t, json.Valid([]byte(r.stdout)), r.stdout)
+	assert.Contains(t, r.stderr, "rules/r.yaml  1      1/1    1/1     -     1 (100.0%)\n")
 }
