@@ -25,6 +25,7 @@ Usage:
   rulecheck routes --alertmanager FILE RULES where Alertmanager routes each alert
   rulecheck check rules FILE ...             the syntax checks of lint (promtool's habit)
   rulecheck compat --promtool PATH [DIR]     compare verdicts with promtool
+  rulecheck explain [--at TIME] FILE[:LINE]  chart a test group's series and alert states
   rulecheck version                          print the version (also --version)
   rulecheck help                             show this help
 
@@ -53,7 +54,7 @@ const (
 )
 
 // commands are the commands "rulecheck" takes, for suggestions.
-var commands = []string{"test", "lint", "check", "catalog", "routes", "compat", "version", "help"}
+var commands = []string{"test", "lint", "check", "catalog", "routes", "compat", "explain", "version", "help"}
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -73,6 +74,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runRoutes(args[1:], stdout, stderr)
 	case "compat":
 		return runCompat(args[1:], stdout, stderr)
+	case "explain":
+		return runExplain(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		return runVersion(stdout)
 	case "help", "-h", "-help", "--help":

@@ -14,6 +14,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/harness"
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
+	"github.com/codevaldcortex/rulecheck/internal/chart"
 	"github.com/codevaldcortex/rulecheck/internal/outfile"
 	"github.com/codevaldcortex/rulecheck/internal/projectconfig"
 	"github.com/codevaldcortex/rulecheck/internal/report"
@@ -52,6 +53,7 @@ type testFlags struct {
 	timeout                                          time.Duration
 	paths                                            []string
 	cov                                              coverageFlags
+	charts                                           chartFlags
 }
 
 func runTest(args []string, stdout, stderr io.Writer) int {
@@ -87,6 +89,7 @@ func parseTestFlags(args []string, stderr io.Writer) (tf *testFlags, code int, o
 	fs.DurationVar(&tf.timeout, "query-timeout", 100*time.Second, "timeout of one PromQL query")
 	fs.DurationVar(&tf.lim.TestTimeout, "test-timeout", 10*time.Minute, "wall time after which one test group's replay is stopped (0: no limit)")
 	tf.cov.define(fs)
+	tf.charts.define(fs, true)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, testUsage)
 		fs.PrintDefaults()
@@ -106,7 +109,7 @@ func parseTestFlags(args []string, stderr io.Writer) (tf *testFlags, code int, o
 }
 
 // options checks the flags and turns them into the harness's options.
-func (tf *testFlags) options() (harness.Options, error) {
+func (tf *testFlags) options(stdout io.Writer) (harness.Options, error) {
 	lim := tf.lim
 	// A negative limit would turn its guard off (0 already means the
 	// default); refuse it rather than let a fixture expand without bound.
@@ -120,7 +123,8 @@ func (tf *testFlags) options() (harness.Options, error) {
 	}
 	lim.QueryTimeout = tf.timeout
 	// --debug shows every series the rules record, so every rule runs.
-	opts := harness.Options{IgnoreUnknownFields: tf.ignoreUnknown, Strict: tf.strict, Diff: tf.diff, Limits: lim, RecordOutputs: tf.debug, NoPrune: tf.debug}
+	// Charts draw the input series and recorded outputs.
+	opts := harness.Options{IgnoreUnknownFields: tf.ignoreUnknown, Strict: tf.strict, Diff: tf.diff, Limits: lim, RecordOutputs: tf.debug || tf.wantCharts(stdout), NoPrune: tf.debug}
 	for _, r := range tf.runs {
 		re, err := regexp.Compile(r)
 		if err != nil {
@@ -137,12 +141,20 @@ func (tf *testFlags) options() (harness.Options, error) {
 	if !slices.Contains([]string{"text", "json", "github"}, tf.format) {
 		return opts, fmt.Errorf("--format %q: expected text, json or github", tf.format)
 	}
+	if err := tf.charts.check(); err != nil {
+		return opts, err
+	}
 	return opts, tf.cov.check()
+}
+
+// wantCharts reports whether the run draws charts.
+func (tf *testFlags) wantCharts(stdout io.Writer) bool {
+	return tf.format == "text" && tf.charts.draws(stdout)
 }
 
 // run runs the test files and reports.
 func (tf *testFlags) run(stdout, stderr io.Writer) int {
-	opts, err := tf.options()
+	opts, err := tf.options(stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "rulecheck: %v\n", err)
 		return exitBadInput
@@ -186,6 +198,7 @@ func (tf *testFlags) run(stdout, stderr io.Writer) int {
 		err = report.WriteGitHub(stdout, results)
 	default:
 		report.WriteText(stdout, results, report.TextOptions{Warnings: tf.verbose || tf.strict, Timeline: tf.showTimeline || tf.debug, Debug: tf.debug})
+		err = tf.charts.writeFailedCharts(stdout, results, &chart.Builder{Parser: parser.NewParser(opts.ParserOptions)})
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "rulecheck: %v\n", err)

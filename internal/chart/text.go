@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
+	"github.com/codevaldcortex/rulecheck/internal/textsafe"
 )
 
 // TextOptions say how a chart is drawn for a terminal.
@@ -66,6 +68,7 @@ func WriteText(w io.Writer, c *Chart, o TextOptions) error {
 		t.g = asciiGlyphs
 	}
 	t.cols = columns(c.End, t.plot)
+	c = escaped(c)
 	verdict := "passed"
 	if c.Failed {
 		verdict = "FAILED"
@@ -230,7 +233,7 @@ func (t *text) axis(c *Chart) {
 		at := c.End * time.Duration(i) / 4
 		col := t.colOf(at)
 		line[col] = t.g.tick
-		lbl := []rune(fixture.FormatDuration(at))
+		lbl := []rune(fixture.FormatDuration(at.Round(time.Second)))
 		start := col
 		if i == 4 {
 			start = max(col-len(lbl)+1, 0)
@@ -263,13 +266,40 @@ func (t *text) at(c *Chart, at time.Duration) {
 			t.line("  " + a.Name + " " + s.Name + " = " + formatValue(valueAt(s, at)))
 		}
 		for _, b := range a.Bands {
-			msg := "  " + a.Name + b.Labels + ": " + stateAtTime(b.At, b.Actual, at).String()
+			msg := "  " + stateAtTime(b.At, b.Actual, at).String()
 			if b.Expected != nil {
 				msg += " (expected " + stateAtTime(b.At, b.Expected, at).String() + ")"
 			}
-			t.line(msg)
+			t.line(msg + ": " + a.Name + b.Labels)
 		}
 	}
+}
+
+// escaped returns a copy of the chart whose names print no control
+// characters (a fixture's names are untrusted text).
+func escaped(c *Chart) *Chart {
+	e := *c
+	e.Title, e.Pos = textsafe.Escape(c.Title), textsafe.Escape(c.Pos)
+	e.Inputs = escapedSeries(c.Inputs)
+	e.Alerts = make([]Alert, len(c.Alerts))
+	for i, a := range c.Alerts {
+		a.Name = textsafe.Escape(a.Name)
+		a.Values = escapedSeries(a.Values)
+		a.Bands = slices.Clone(a.Bands)
+		for j := range a.Bands {
+			a.Bands[j].Labels = textsafe.Escape(a.Bands[j].Labels)
+		}
+		e.Alerts[i] = a
+	}
+	return &e
+}
+
+func escapedSeries(ss []Series) []Series {
+	out := slices.Clone(ss)
+	for i := range out {
+		out[i].Name = textsafe.Escape(out[i].Name)
+	}
+	return out
 }
 
 // String prints the comparison as written, with its scalar.

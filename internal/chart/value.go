@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/model/value"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/storage"
@@ -43,8 +44,10 @@ func (b *Builder) values(expr parser.Expr, tr *harness.TestResult, at []time.Dur
 		if sc, err := res.Scalar(); err == nil {
 			vec = promql.Vector{{F: sc.V}}
 		}
+		seen := map[string]bool{}
 		for _, s := range vec {
 			k := s.Metric.String()
+			seen[k] = true
 			r := rows[k]
 			if r == nil {
 				if len(order) == maxValueSeries {
@@ -63,6 +66,13 @@ func (b *Builder) values(expr parser.Expr, tr *harness.TestResult, at []time.Dur
 			r.Values = append(r.Values, v)
 		}
 		q.Close()
+		// A series absent at an instant has no value there.
+		for k, r := range rows {
+			if !seen[k] {
+				r.At = append(r.At, t)
+				r.Values = append(r.Values, math.NaN())
+			}
+		}
 	}
 	out := make([]Series, len(order))
 	names := shortNames(lsets)
@@ -117,7 +127,9 @@ func storeOf(tr *harness.TestResult) storage.Queryable {
 	app := st.AppenderV2(context.Background())
 	add := func(so harness.SeriesOutput) {
 		for i, t := range so.At {
-			if math.IsNaN(so.Values[i]) {
+			// Stale markers end a series as in the replay; histograms
+			// (NaN here) are not drawn.
+			if math.IsNaN(so.Values[i]) && !value.IsStaleNaN(so.Values[i]) {
 				continue
 			}
 			_, _ = app.Append(0, so.Labels, 0, t.Milliseconds(), so.Values[i], nil, nil, storage.AppendV2Options{})
