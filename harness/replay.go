@@ -231,6 +231,11 @@ func (rp *replay) appendTill(ts time.Time) error {
 // overTime reports, with a failure, whether the replay has run longer than
 // Limits.TestTimeout.
 func (rp *replay) overTime(res *TestResult, began time.Time, at time.Time) bool {
+	if dl := rp.r.opts.Limits.Deadline; !dl.IsZero() && time.Now().After(dl) {
+		res.BadInput = true
+		res.fail(rp.tg.Line, fmt.Sprintf("test %q was stopped before the evaluation at %s: the run reached its time limit (--timeout)", rp.tg.Name, fixture.FormatDuration(at.Sub(rp.start))))
+		return true
+	}
 	lim := rp.r.opts.Limits.TestTimeout
 	if lim <= 0 || time.Since(began) <= lim {
 		return false

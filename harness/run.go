@@ -28,6 +28,11 @@ func (rp *replay) run(res *TestResult, s schedule) {
 		return
 	}
 	ctx := context.Background()
+	if dl := rp.r.opts.Limits.Deadline; !dl.IsZero() {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, dl)
+		defer cancel()
+	}
 	alertTests := slices.Clone(rp.tg.AlertTests)
 	slices.SortStableFunc(alertTests, func(a, b AlertTest) int { return int(a.EvalTime - b.EvalTime) })
 	// checkedBy returns how many of the remaining alert tests are due

@@ -81,6 +81,10 @@ type Limits struct {
 	// within every other limit yet needs hours (a 1ms interval over a long
 	// series, say); the replay stops between two evaluations.
 	TestTimeout time.Duration
+	// Deadline, when set, bounds the whole run: every replay still running
+	// (or not yet started) then stops between two evaluations, and a query
+	// under way is cancelled.
+	Deadline time.Time
 }
 
 // DefaultLimits are the limits used when Options.Limits leaves one zero.

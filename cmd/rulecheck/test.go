@@ -50,7 +50,7 @@ type testFlags struct {
 	ignoreUnknown, strict, debug, diff, showTimeline bool
 	verbose                                          bool
 	lim                                              harness.Limits
-	timeout                                          time.Duration
+	timeout, runTimeout                              time.Duration
 	paths                                            []string
 	cov                                              coverageFlags
 	charts                                           chartFlags
@@ -88,6 +88,7 @@ func parseTestFlags(args []string, stderr io.Writer) (tf *testFlags, code int, o
 	fs.IntVar(&tf.lim.MaxQuerySamples, "max-query-samples", 0, "largest number of samples one PromQL query may load (default: promtool's 10000 for promtool files, 50000000 for rulecheck fixtures)")
 	fs.DurationVar(&tf.timeout, "query-timeout", 100*time.Second, "timeout of one PromQL query")
 	fs.DurationVar(&tf.lim.TestTimeout, "test-timeout", 10*time.Minute, "wall time after which one test group's replay is stopped (0: no limit)")
+	fs.DurationVar(&tf.runTimeout, "timeout", time.Hour, "wall time after which the whole run is stopped: every test group still running or waiting fails as bad input (0: no limit)")
 	tf.cov.define(fs)
 	tf.charts.define(fs, true)
 	fs.Usage = func() {
@@ -116,7 +117,7 @@ func (tf *testFlags) options(stdout io.Writer) (harness.Options, error) {
 	for _, l := range []struct {
 		name string
 		v    int64
-	}{{"max-samples-per-series", int64(lim.MaxSamplesPerSeries)}, {"max-samples-per-test", int64(lim.MaxSamplesPerTest)}, {"max-series-per-test", int64(lim.MaxSeriesPerTest)}, {"max-steps", int64(lim.MaxSteps)}, {"max-query-samples", int64(lim.MaxQuerySamples)}, {"query-timeout", int64(tf.timeout)}, {"test-timeout", int64(lim.TestTimeout)}} {
+	}{{"max-samples-per-series", int64(lim.MaxSamplesPerSeries)}, {"max-samples-per-test", int64(lim.MaxSamplesPerTest)}, {"max-series-per-test", int64(lim.MaxSeriesPerTest)}, {"max-steps", int64(lim.MaxSteps)}, {"max-query-samples", int64(lim.MaxQuerySamples)}, {"query-timeout", int64(tf.timeout)}, {"test-timeout", int64(lim.TestTimeout)}, {"timeout", int64(tf.runTimeout)}} {
 		if l.v < 0 {
 			return harness.Options{}, fmt.Errorf("--%s: must not be negative", l.name)
 		}
@@ -187,6 +188,9 @@ func (tf *testFlags) run(stdout, stderr io.Writer) int {
 	}
 
 	tuneGCForReplay()
+	if tf.runTimeout > 0 {
+		opts.Limits.Deadline = time.Now().Add(tf.runTimeout)
+	}
 	results := harness.NewRunner(opts).RunFiles(files)
 	tf.printWarnings(stderr, results)
 	noneRun := tf.reportNoneSelected(stderr, results)

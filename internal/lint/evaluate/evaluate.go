@@ -57,6 +57,17 @@ var engine = &lint.Shared[struct{}, *promql.Engine]{Name: "PromQL engine", Compu
 	})
 }}
 
+// maxSyntheticSamples bounds the samples of one synthetic series: a
+// catalog's scrape interval of 1ms over the two days evaluated would ask for
+// 172 million.
+const maxSyntheticSamples = 10_000
+
+// syntheticStep is the scrape interval, coarsened so that a series over
+// [0, evalAt] has at most maxSyntheticSamples samples.
+func syntheticStep(scrape, evalAt time.Duration) time.Duration {
+	return max(scrape, evalAt/maxSyntheticSamples, time.Millisecond)
+}
+
 // run evaluates an expression once over synthetic series and returns the
 // engine's annotations.
 func run(p *lint.Project, e *lint.Expr) []Annotation {
@@ -72,7 +83,7 @@ func run(p *lint.Project, e *lint.Expr) []Annotation {
 		if !s.Known {
 			continue
 		}
-		step := p.Catalog.ScrapeInterval(s.Series, s.Jobs...)
+		step := syntheticStep(p.Catalog.ScrapeInterval(s.Series, s.Jobs...), evalAt)
 		for _, sr := range syntheticSeries(p, s) {
 			if seen[sr.lset.Hash()] {
 				continue
