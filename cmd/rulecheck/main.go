@@ -21,6 +21,8 @@ Usage:
   rulecheck test [flags] [FILE or DIR ...]   run test files (default: fixtures/);
                                              "test rules FILE ..." as in promtool
   rulecheck lint [flags] [FILE or DIR ...]   lint rules and dashboards (default: rules/)
+  rulecheck mutate [flags] [FILE or DIR ...] mutation testing: would the tests notice
+                                             a wrong threshold, for, selector? (default: fixtures/)
   rulecheck catalog [flags] SOURCE ...       build or check a metric catalog
   rulecheck routes --alertmanager FILE RULES where Alertmanager routes each alert
   rulecheck check rules FILE ...             the syntax checks of lint (promtool's habit)
@@ -54,7 +56,7 @@ const (
 )
 
 // commands are the commands "rulecheck" takes, for suggestions.
-var commands = []string{"test", "lint", "check", "catalog", "routes", "compat", "explain", "version", "help"}
+var commands = []string{"test", "lint", "mutate", "check", "catalog", "routes", "compat", "explain", "version", "help"}
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -68,6 +70,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runLint(args[1:], stdout, stderr)
 	case "check":
 		return runCheck(args[1:], stdout, stderr)
+	case "mutate":
+		return runMutate(args[1:], stdout, stderr)
 	case "catalog":
 		return runCatalog(args[1:], stdout, stderr)
 	case "routes":
