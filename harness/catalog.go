@@ -43,7 +43,7 @@ func checkCatalog(cat *catalog.Catalog, f *Fixture, tg *TestGroup) []Failure {
 			continue // reported when the series is loaded
 		}
 		fail := func(format string, args ...any) {
-			out = append(out, Failure{Line: is.Line, Message: fmt.Sprintf("%s:%d: test %q: input_series[%d] %s: ", f.Path, is.Line, tg.Name, idx, lset) + fmt.Sprintf(format, args...) + " (catalog " + cat.Path + ")"})
+			out = append(out, FailureAt(f.Path, is.Line, fmt.Sprintf("%s:%d: test %q: input_series[%d] %s: ", f.Path, is.Line, tg.Name, idx, lset)+fmt.Sprintf(format, args...)+" (catalog "+cat.Path+")"))
 		}
 		name := lset.Get(labels.MetricName)
 		s, known := cat.Lookup(name)

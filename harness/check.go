@@ -34,17 +34,17 @@ func (rp *replay) checkStrict(res *TestResult) {
 			if near, ok := suggest.Nearest(a.Alertname, slices.Sorted(maps.Keys(hold))); ok {
 				msg += fmt.Sprintf(" (did you mean %q?)", near)
 			}
-			issues = append(issues, Failure{a.Line, msg})
+			issues = append(issues, FailureAt(rp.f.Path, a.Line, msg))
 		case len(a.ExpAlerts) == 0 && a.EvalTime < minFor:
-			issues = append(issues, Failure{a.Line, fmt.Sprintf("alert test %s at eval_time %s expects no alerts, but the alert cannot fire before its 'for' of %s has passed, so this test cannot fail", a.Alertname, fixture.FormatDuration(a.EvalTime), fixture.FormatDuration(minFor))})
+			issues = append(issues, FailureAt(rp.f.Path, a.Line, fmt.Sprintf("alert test %s at eval_time %s expects no alerts, but the alert cannot fire before its 'for' of %s has passed, so this test cannot fail", a.Alertname, fixture.FormatDuration(a.EvalTime), fixture.FormatDuration(minFor))))
 		}
 	}
 	dups := fixture.DuplicateSeries(rp.f, rp.tg)
 	for _, d := range dups {
-		issues = append(issues, Failure{d.Line, d.Value})
+		issues = append(issues, FailureAt(rp.f.Path, d.Line, d.Value))
 	}
 	if len(rp.f.GroupEvalOrder) == 0 && rp.hasCrossGroupDependency() {
-		issues = append(issues, Failure{rp.tg.Line, "rule groups read each other's results but group_eval_order is not set; promtool evaluates groups in random order, so the verdict may change from run to run (rulecheck uses file order)"})
+		issues = append(issues, FailureAt(rp.f.Path, rp.tg.Line, "rule groups read each other's results but group_eval_order is not set; promtool evaluates groups in random order, so the verdict may change from run to run (rulecheck uses file order)"))
 	}
 	if rp.r.opts.Strict && len(dups) > 0 {
 		// A series defined twice is bad input, not a failed assertion.

@@ -191,6 +191,8 @@ func (fr *FileResult) Failed() bool {
 
 // TestResult is the outcome of one test group.
 type TestResult struct {
+	// file is the fixture the failures are in.
+	file string
 	Name string
 	Line int
 	// Failures are the assertion failures and errors, in the order found.
@@ -232,15 +234,20 @@ type Checked struct {
 	Passed    bool
 }
 
-// Failure is one failed assertion or error, with the fixture line it is
-// about.
+// Failure is one failed assertion or error, at the place in the fixture it
+// is about (File, Line).
 type Failure struct {
-	Line    int
+	position.Range
 	Message string
 }
 
+// FailureAt returns a failure at a line of a file.
+func FailureAt(file string, line int, msg string) Failure {
+	return Failure{Range: position.At(file, line, 0), Message: msg}
+}
+
 func (tr *TestResult) fail(line int, msg string) {
-	tr.Failures = append(tr.Failures, Failure{Line: line, Message: msg})
+	tr.Failures = append(tr.Failures, FailureAt(tr.file, line, msg))
 }
 
 // RunFiles runs fixture files and returns their results in the order of
@@ -420,7 +427,7 @@ func (r *Runner) selected(name string) bool {
 }
 
 func (r *Runner) runTestGroup(f *Fixture, tg *TestGroup) *TestResult {
-	res := &TestResult{Name: tg.Name, Line: tg.Line, Started: time.Now()}
+	res := &TestResult{Name: tg.Name, Line: tg.Line, Started: time.Now(), file: f.Path}
 	if tg.HasTimeline {
 		res.Expected = make([]Episode, len(tg.Timeline))
 		for i, te := range tg.Timeline {

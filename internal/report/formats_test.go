@@ -35,7 +35,7 @@ func sampleResults() []*harness.FileResult {
 	return []*harness.FileResult{
 		{Path: "tests/a.yaml", Warnings: []string{"tests/a.yaml:2: something promtool lets pass"}, Notes: []string{"rules.yaml:1: skipped a ConfigMap"}, Tests: []*harness.TestResult{
 			{Name: "wrong label", Line: 4, Started: started, Duration: 1500 * time.Millisecond,
-				Failures: []harness.Failure{{Line: 10, Message: "timeline differs"}},
+				Failures: []harness.Failure{harness.FailureAt("", 10, "timeline differs")},
 				Timeline: []harness.Episode{{Alert: "HighFree", Labels: labels.FromStrings("severity", "warning"), Pending: 0, Firing: dur("1m")}},
 				Expected: []harness.Episode{{Alert: "HighFree", Labels: labels.FromStrings("severity", "critical"), Pending: 0, Firing: dur("1m"), Resolved: dur("5m")}},
 			},

@@ -19,7 +19,7 @@ func TestJUnitRoundTrip(t *testing.T) {
 	results := []*harness.FileResult{
 		{Path: "a.yml", Tests: []*harness.TestResult{
 			{Name: "ok"},
-			{Name: "bad", Failures: []harness.Failure{{Line: 3, Message: "exp 1 got 2"}}},
+			{Name: "bad", Failures: []harness.Failure{harness.FailureAt("", 3, "exp 1 got 2")}},
 			{Name: "skipped", Skipped: true},
 		}},
 		{Path: "b.yml", Err: errors.New("b.yml:1: malformed")},
