@@ -22,6 +22,8 @@ type coverageFlags struct {
 	min            float64
 	rulesDirs      multiFlag
 	out            *outfile.File
+	// rep is the computed coverage, for the HTML report.
+	rep *coverage.Report
 }
 
 func (cf *coverageFlags) define(fs *flag.FlagSet) {
@@ -100,6 +102,7 @@ func (cf *coverageFlags) report(results []*harness.FileResult, testFiles []strin
 		fmt.Fprintf(stderr, "rulecheck: coverage: %v\n", err)
 		return exitBadInput
 	}
+	cf.rep = rep
 	if cf.show {
 		fmt.Fprintln(table)
 		if err := coverage.WriteText(table, rep); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/harness"
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/chart"
+	"github.com/codevaldcortex/rulecheck/internal/htmlreport"
 	"github.com/codevaldcortex/rulecheck/internal/outfile"
 	"github.com/codevaldcortex/rulecheck/internal/projectconfig"
 	"github.com/codevaldcortex/rulecheck/internal/report"
@@ -54,6 +55,7 @@ type testFlags struct {
 	paths                                            []string
 	cov                                              coverageFlags
 	charts                                           chartFlags
+	htmlPath                                         string
 }
 
 func runTest(args []string, stdout, stderr io.Writer) int {
@@ -91,6 +93,7 @@ func parseTestFlags(args []string, stderr io.Writer) (tf *testFlags, code int, o
 	fs.DurationVar(&tf.runTimeout, "timeout", time.Hour, "wall time after which the whole run is stopped: every test group still running or waiting fails as bad input (0: no limit)")
 	tf.cov.define(fs)
 	tf.charts.define(fs, true)
+	fs.StringVar(&tf.htmlPath, "html", "", "write an HTML report to `FILE`: one self-contained page with a summary and every test group's chart, failing groups first, and the rule coverage when computed")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, testUsage)
 		fs.PrintDefaults()
@@ -125,7 +128,7 @@ func (tf *testFlags) options(stdout io.Writer) (harness.Options, error) {
 	lim.QueryTimeout = tf.timeout
 	// --debug shows every series the rules record, so every rule runs.
 	// Charts draw the input series and recorded outputs.
-	opts := harness.Options{IgnoreUnknownFields: tf.ignoreUnknown, Strict: tf.strict, Diff: tf.diff, Limits: lim, RecordOutputs: tf.debug || tf.wantCharts(stdout), NoPrune: tf.debug}
+	opts := harness.Options{IgnoreUnknownFields: tf.ignoreUnknown, Strict: tf.strict, Diff: tf.diff, Limits: lim, RecordOutputs: tf.debug || tf.wantCharts(stdout) || tf.htmlPath != "", NoPrune: tf.debug}
 	for _, r := range tf.runs {
 		re, err := regexp.Compile(r)
 		if err != nil {
@@ -186,12 +189,24 @@ func (tf *testFlags) run(stdout, stderr io.Writer) int {
 	if tf.cov.out != nil {
 		defer abortReport(tf.cov.out, stderr)
 	}
+	var htmlOut *outfile.File
+	if tf.htmlPath != "" {
+		f, err := outfile.Open(tf.htmlPath, testInputs(files, opts))
+		if err != nil {
+			fmt.Fprintf(stderr, "rulecheck: --html: %v\n", err)
+			return exitBadInput
+		}
+		defer abortReport(f, stderr)
+		htmlOut = f
+	}
 
 	tuneGCForReplay()
 	if tf.runTimeout > 0 {
 		opts.Limits.Deadline = time.Now().Add(tf.runTimeout)
 	}
+	started := time.Now()
 	results := harness.NewRunner(opts).RunFiles(files)
+	elapsed := time.Since(started)
 	tf.printWarnings(stderr, results)
 	noneRun := tf.reportNoneSelected(stderr, results)
 
@@ -230,6 +245,17 @@ func (tf *testFlags) run(stdout, stderr io.Writer) int {
 			table = stderr
 		}
 		code = max(code, tf.cov.report(results, files, opts, table, stderr))
+	}
+	if htmlOut != nil {
+		run := htmlreport.Run{Results: results, Duration: elapsed, Charts: &chart.Builder{Parser: parser.NewParser(opts.ParserOptions)}, Coverage: tf.cov.rep}
+		if err := htmlreport.Write(htmlOut, run); err != nil {
+			fmt.Fprintf(stderr, "rulecheck: --html: %v\n", err)
+			return exitBadInput
+		}
+		if err := htmlOut.Commit(); err != nil {
+			fmt.Fprintf(stderr, "rulecheck: --html: %v; no report written\n", err)
+			return exitBadInput
+		}
 	}
 	return code
 }
