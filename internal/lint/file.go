@@ -273,7 +273,9 @@ func classifyDoc(doc *yaml.Node) docKind {
 	}
 	kind, api := yamlnode.Value(m, "kind"), yamlnode.Value(m, "apiVersion")
 	if kind == nil && api == nil {
-		if yamlnode.Value(m, "groups") != nil {
+		// An empty mapping is a rule file with no groups, as Prometheus and
+		// promtool read it (the mixins render "{}" for no rules).
+		if yamlnode.Value(m, "groups") != nil || len(m.Content) == 0 {
 			return docPlain
 		}
 		return docOther
