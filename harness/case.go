@@ -13,8 +13,8 @@ import (
 )
 
 // Case is a replay written in Go rather than in a fixture file: rule files,
-// input series and the expected alert timeline. It runs with native
-// semantics (each rule group at its own interval).
+// input series and the expected alert timeline. It runs on a server's
+// schedule (each rule group at its own interval).
 //
 //	res := runner.RunCase(harness.Case{
 //		RuleFiles: []string{"rules/pweza-core-alerts.yaml"},

@@ -287,9 +287,6 @@ func indentAll(lines, indent string) string {
 	return indent + indentLines(strings.TrimRight(lines, "\n"), indent)
 }
 
-func itoa(i int) string     { return strconv.Itoa(i) }
-func quote(s string) string { return strconv.Quote(s) }
-
 // histogramExpr prints a histogram in the PromQL test language's notation,
 // as promtool prints expected and actual histograms.
 func histogramExpr(h *histogram.FloatHistogram) string {

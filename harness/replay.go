@@ -304,19 +304,6 @@ func (rp *replay) firingAlerts(names map[string]struct{}) map[string]labelsAndAn
 	return got
 }
 
-// definedAlerts returns the names of all alerting rules loaded.
-func (rp *replay) definedAlerts() map[string]bool {
-	out := map[string]bool{}
-	for _, g := range rp.groups {
-		for _, rule := range g.Rules() {
-			if ar, ok := rule.(*rules.AlertingRule); ok {
-				out[ar.Name()] = true
-			}
-		}
-	}
-	return out
-}
-
 func (rp *replay) close() {
 	_ = rp.engine.Close()
 }

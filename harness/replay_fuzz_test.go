@@ -46,7 +46,7 @@ const fuzzRules = `groups:
 
 // replayFixture writes the fuzzed test file: one series with the fuzzed
 // values, one fixed series, alert and PromQL tests at the fuzzed times.
-func replayFixture(rules, values string, evalA, evalB time.Duration, interval time.Duration, native bool) []byte {
+func replayFixture(rules, values string, evalA, evalB time.Duration, interval time.Duration, serverSchedule bool) []byte {
 	test := map[string]any{
 		"name":     "fuzz",
 		"interval": interval.String(),
@@ -69,7 +69,7 @@ func replayFixture(rules, values string, evalA, evalB time.Duration, interval ti
 		"evaluation_interval": "1m",
 		"tests":               []any{test},
 	}
-	if native {
+	if serverSchedule {
 		file["format"] = harness.FormatV1
 		test["allow_unlisted_alerts"] = true
 		test["timeline"] = []map[string]any{{"alert": "High", "labels": map[string]string{"job": "j", "instance": "a", "severity": "page"}, "pending": evalA.String()}}
@@ -97,24 +97,24 @@ func render(results []*harness.FileResult) string {
 // each with its own Runner, render byte for byte the same report.
 func FuzzReplay(f *testing.F) {
 	for _, s := range []struct {
-		values     string
-		a, b       uint16
-		iv         uint8
-		native     bool
-		parseError bool
+		values         string
+		a, b           uint16
+		iv             uint8
+		serverSchedule bool
+		parseError     bool
 	}{
 		{values: "0 0 10 10 10 10 10"},
 		{values: "0+1x20", a: 600, b: 1200, iv: 2},
-		{values: "10x5 _x5 10x5", a: 300, b: 900, iv: 5, native: true},
+		{values: "10x5 _x5 10x5", a: 300, b: 900, iv: 5, serverSchedule: true},
 		{values: "NaN Inf -Inf stale 1", a: 60, b: 240},
-		{values: "_x20", a: 0, b: 1500, iv: 0, native: true},
+		{values: "_x20", a: 0, b: 1500, iv: 0, serverSchedule: true},
 		{values: "1e400", a: 60, b: 60},
 		{values: "0+1x1000000000", a: 60, b: 60},
 		{values: "{{sum:3 count:2 buckets:[2]}}x5", a: 120, b: 300, iv: 1},
 		{values: "1 2 3", a: 65535, b: 65535, iv: 255},
 		{values: "}}{{", a: 1, b: 2},
 	} {
-		f.Add(s.values, s.a, s.b, s.iv, s.native)
+		f.Add(s.values, s.a, s.b, s.iv, s.serverSchedule)
 	}
 	dir := f.TempDir()
 	rules := filepath.Join(dir, "fuzz.rules.yaml")
@@ -127,7 +127,7 @@ func FuzzReplay(f *testing.F) {
 		QueryTimeout: 10 * time.Second,
 	}}
 	intervals := []time.Duration{time.Minute, 10 * time.Second, 30 * time.Second, 15 * time.Second, 2 * time.Minute, 5 * time.Minute}
-	f.Fuzz(func(t *testing.T, values string, a, b uint16, iv uint8, native bool) {
+	f.Fuzz(func(t *testing.T, values string, a, b uint16, iv uint8, serverSchedule bool) {
 		if len(values) > 200 {
 			return
 		}
@@ -136,7 +136,7 @@ func FuzzReplay(f *testing.F) {
 		evalA := time.Duration(a) * time.Second
 		evalB := time.Duration(b) * time.Second
 		interval := intervals[int(iv)%len(intervals)]
-		content := replayFixture(rules, values, evalA, evalB, interval, native)
+		content := replayFixture(rules, values, evalA, evalB, interval, serverSchedule)
 
 		fx, err := fixture.Parse(path, content)
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -60,7 +61,7 @@ type Options struct {
 	// test results' History.
 	RecordOutputs bool
 	// NoPrune evaluates every rule at every step, even those no assertion
-	// depends on (see prune.go). Verdicts are the same either way.
+	// depends on (see package prune). Verdicts are the same either way.
 	NoPrune bool
 }
 
@@ -72,7 +73,7 @@ type Limits struct {
 	// MaxSteps bounds the evaluation steps of one test group.
 	MaxSteps int
 	// MaxQuerySamples is the engine's per-query sample limit (default:
-	// promtool's 10000 for promtool files, a server's 50000000 for native
+	// promtool's 10000 for promtool files, a server's 50000000 for rulecheck/v1
 	// fixtures).
 	MaxQuerySamples int
 	QueryTimeout    time.Duration
@@ -331,11 +332,11 @@ func (r *Runner) runFixtures(fixtures []*Fixture, out []*FileResult) {
 func (r *Runner) prepare(f *Fixture) (fr *FileResult, ok bool) {
 	fr = &FileResult{Path: f.Path, RuleFiles: f.RuleFiles}
 	for _, p := range f.UnmatchedPatterns {
-		w := f.Path + ":" + itoa(p.Line) + ": rule_files pattern " + quote(p.Value) + " matches no file"
+		w := f.Path + ":" + strconv.Itoa(p.Line) + ": rule_files pattern " + strconv.Quote(p.Value) + " matches no file"
 		if f.ServerSchedule {
 			// The rulecheck format has no promtool verdict to keep: a test
 			// whose rules are missing must not pass.
-			fr.Err = &FixtureError{Range: position.At(f.Path, p.Line, 0), Msg: "rule_files pattern " + quote(p.Value) + " matches no file (relative paths are from the test file's folder)"}
+			fr.Err = &FixtureError{Range: position.At(f.Path, p.Line, 0), Msg: "rule_files pattern " + strconv.Quote(p.Value) + " matches no file (relative paths are from the test file's folder)"}
 			return fr, false
 		}
 		if r.opts.Strict {
@@ -408,7 +409,7 @@ func (r *Runner) skippedNotes(f *Fixture) []string {
 			continue
 		}
 		for _, s := range file.Skipped {
-			notes = append(notes, rf+":"+itoa(s.Pos.Line)+": skipped a "+s.Kind+": only PrometheusRule objects hold rules")
+			notes = append(notes, rf+":"+strconv.Itoa(s.Pos.Line)+": skipped a "+s.Kind+": only PrometheusRule objects hold rules")
 		}
 	}
 	return notes

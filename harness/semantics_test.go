@@ -14,7 +14,7 @@ import (
 
 // TestPrometheusRuleSemantics pins, on one series, what Prometheus's rule
 // evaluation does with for, keep_firing_for, query_offset, group labels and
-// limit in a native replay. up is 1 until 60s, 0 from 70s to 360s, and 1
+// limit in a server-schedule replay. up is 1 until 60s, 0 from 70s to 360s, and 1
 // again from 370s; the 30s groups see the 0 at 90s and the 1 at 390s.
 func TestPrometheusRuleSemantics(t *testing.T) {
 	series := []harness.InputSeries{{Series: `up{job="x"}`, Values: "1x6 0x29 1x30"}}
