@@ -4,7 +4,7 @@ FUZZTIME  ?= 60s
 PROMTOOL  ?= promtool
 DIR       ?= .
 
-.PHONY: all build test vet race check bench fuzz compat bench-vs-promtool clean
+.PHONY: all build test vet race check bench fuzz compat bench-vs-promtool clean pictures
 
 all: check
 
@@ -28,6 +28,11 @@ race:
 check: vet test
 	$(GO) run ./cmd/rulecheck lint rules/ dashboards/ deploy/
 	$(GO) run ./cmd/rulecheck test --coverage --min-coverage 100
+
+# docs/pictures.md: a terminal chart from the fixtures and a screenshot of
+# the HTML report in headless Chromium (needs chromium installed).
+pictures:
+	GO=$(GO) docs/pictures.sh
 
 # Every benchmark, coverage's overhead included (coverage:
 # BenchmarkSuiteCoverage, the generated suite without and with coverage).

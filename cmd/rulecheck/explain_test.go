@@ -86,3 +86,23 @@ func mustAbs(t *testing.T, p string) string {
 	require.NoError(t, err)
 	return a
 }
+
+// --html writes the report once the run completes, and refuses to
+// overwrite an input.
+func TestHTMLReport(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "report.html")
+	var stdout, stderr bytes.Buffer
+	code := run([]string{"test", "--html", out, "--coverage", "../../fixtures/agent-down.yaml"}, &stdout, &stderr)
+	require.Equal(t, exitOK, code, stderr.String())
+	page, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(page), `<svg class="chart"`)
+	assert.Contains(t, string(page), `id="coverage"`)
+	assert.Contains(t, string(page), "../../fixtures/agent-down.yaml:17")
+
+	stderr.Reset()
+	code = run([]string{"test", "--html", "../../fixtures/agent-down.yaml", "../../fixtures/agent-down.yaml"}, &stdout, &stderr)
+	assert.Equal(t, exitBadInput, code)
+	assert.Contains(t, stderr.String(), "--html")
+}
