@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/prometheus/prometheus/model/labels"
+
 	"github.com/codevaldcortex/rulecheck/internal/lint"
 )
 
@@ -18,7 +20,10 @@ the same labels. Both produce alerts with identical label sets, so
 Alertmanager cannot tell them apart: one silently replaces the other in
 notifications, inhibitions and silences, and the ALERTS series of the two
 collide. Give them different names, or different labels (a severity tier
-is the usual reason to have two rules with one name).`,
+is the usual reason to have two rules with one name). Two rules whose
+expressions select series that differ in a label both results keep
+(handler="/a" and handler!="/a") make different alerts and are not
+reported.`,
 	Example: `groups:
 - name: example
   rules:
@@ -40,7 +45,7 @@ is the usual reason to have two rules with one name).`,
 				first[key] = r
 				continue
 			}
-			if r.Group.File != p.File {
+			if r.Group.File != p.File || disjointResults(p.Project, prev, r) {
 				continue
 			}
 			where := fmt.Sprintf("line %d", prev.Pos.Line)
@@ -59,4 +64,40 @@ func labelKey(ls map[string]string) string {
 		parts[i] = fmt.Sprintf("%s=%q", k, ls[k])
 	}
 	return strings.Join(parts, ", ")
+}
+
+// disjointResults tells whether two alerts' expressions select series that
+// differ in the value of a label both results keep, so that their alerts
+// never share a label set.
+func disjointResults(proj *lint.Project, a, b *lint.Rule) bool {
+	if a.Expr == nil || b.Expr == nil || a.Expr.AST == nil || b.Expr.AST == nil {
+		return false
+	}
+	sa, sb := lint.Selectors(a.Expr.AST), lint.Selectors(b.Expr.AST)
+	if len(sa) == 0 || len(sb) == 0 {
+		return false
+	}
+	// The first selector of each: where the results' series come from.
+	va, vb := sa[0].VS, sb[0].VS
+	la, lb := proj.Labels(a.Expr.AST), proj.Labels(b.Expr.AST)
+	for _, ma := range va.LabelMatchers {
+		for _, mb := range vb.LabelMatchers {
+			if ma.Name != mb.Name || ma.Name == labels.MetricName || la.Lacks(ma.Name) || lb.Lacks(ma.Name) {
+				continue
+			}
+			if excludes(ma, mb) || excludes(mb, ma) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// excludes tells whether no value satisfies both matchers: x="v" against
+// x="w" or x!="v".
+func excludes(eq, other *labels.Matcher) bool {
+	if eq.Type != labels.MatchEqual {
+		return false
+	}
+	return !other.Matches(eq.Value)
 }
