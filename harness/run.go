@@ -103,6 +103,10 @@ func (rp *replay) ready(res *TestResult, s schedule) bool {
 	var plan prune.Plan
 	if !rp.r.opts.NoPrune {
 		plan = rp.plan(s.end())
+		if rp.unaffected(plan, s.end()) {
+			res.Unaffected = true
+			return false
+		}
 	}
 	rp.instantiate(plan)
 	if !s.shortcuts() {

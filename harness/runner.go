@@ -134,6 +134,8 @@ type Runner struct {
 	catalogMtx sync.Mutex
 	catalogs   map[*Fixture]fixtureCatalog
 	ams        *alertmanagers
+	// sub is the rule a WithRule Runner substitutes, nil otherwise.
+	sub *substitution
 }
 
 // fixtureCatalog is the catalog a fixture is held to and the configuration
@@ -215,6 +217,10 @@ type TestResult struct {
 	// Inputs are the input series as loaded (only with
 	// Options.RecordOutputs).
 	Inputs []SeriesOutput
+	// Unaffected is set, by a Runner made with WithRule, when the
+	// substituted rule cannot change the test group's verdict (see
+	// WithRule); the group was not replayed and passes as it did.
+	Unaffected bool
 	// Evaluations counts rule group evaluations done.
 	Evaluations int
 	// BadInput is set when the test group could not run because of a

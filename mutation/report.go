@@ -13,9 +13,16 @@ type Result struct {
 	Rule string `json:"rule"`
 	Mutant
 	// Killed is set when some test failed on the mutant; KilledBy names
-	// the failed test groups (fixture:line name).
+	// the failed test groups (fixture:line name) of the first fixture
+	// that failed: fixtures run one after the other and the run stops
+	// there.
 	Killed   bool     `json:"killed"`
 	KilledBy []string `json:"killed_by,omitempty"`
+	// TestGroups counts the test groups run on the mutant; Replayed, those
+	// whose verdict the mutant could change, which were replayed (the
+	// others keep their verdict: see harness.Runner.WithRule).
+	TestGroups int `json:"test_groups"`
+	Replayed   int `json:"replayed"`
 }
 
 // Report is the outcome of a mutation run.

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/prometheus/prometheus/promql/parser"
@@ -156,23 +157,66 @@ func runJobs(r *harness.Runner, jobs []*job, workers int) {
 }
 
 // run runs the fixtures that load the mutated rule's file with the mutant
-// in place of the rule; the test groups that fail kill it.
+// in place of the rule, one fixture after the other in a fixed order
+// (those whose assertions name the rule first), and stops after the first
+// fixture with a failed test group: those test groups killed it.
 func (j *job) run(r *harness.Runner) {
 	mr, err := r.WithRule(j.ref, j.Mutant.Rule)
 	if err != nil {
 		j.Killed, j.KilledBy = true, []string{err.Error()}
 		return
 	}
-	for _, f := range j.fixtures {
+	for _, f := range namingFirst(j.fixtures, j.Rule) {
+		if len(j.KilledBy) > 0 {
+			break
+		}
 		fr := mr.RunFixture(f)
 		if fr.Err != nil {
 			j.KilledBy = append(j.KilledBy, fmt.Sprintf("%s: %v", f.Path, fr.Err))
 		}
 		for _, t := range fr.Tests {
+			j.TestGroups++
+			if !t.Unaffected {
+				j.Replayed++
+			}
 			if t.Failed() {
 				j.KilledBy = append(j.KilledBy, fmt.Sprintf("%s:%d %s", f.Path, t.Line, t.Name))
 			}
 		}
 	}
 	j.Killed = len(j.KilledBy) > 0
+}
+
+// namingFirst orders fixtures: those with an assertion that reads the
+// named alert (or runs a query naming the rule) first, each part in the
+// given order.
+func namingFirst(fixtures []*fixture.Fixture, name string) []*fixture.Fixture {
+	out := slices.Clone(fixtures)
+	slices.SortStableFunc(out, func(a, b *fixture.Fixture) int {
+		return cmp.Compare(b2i(!names(a, name)), b2i(!names(b, name)))
+	})
+	return out
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func names(f *fixture.Fixture, name string) bool {
+	for _, tg := range f.Tests {
+		for _, rd := range tg.Reads() {
+			if slices.Contains(rd.Alerts, name) {
+				return true
+			}
+			for _, q := range rd.Queries {
+				if strings.Contains(q, name) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -61,3 +61,33 @@ func TestDeterministic(t *testing.T) {
 		assert.Equal(t, one, got, "workers %d", w)
 	}
 }
+
+// TestSkipUnaffectedKeepsVerdicts: skipping the test groups whose plan
+// keeps neither the rule nor its mutant gives the verdicts of replaying
+// every test group with every rule (Options.NoPrune).
+func TestSkipUnaffectedKeepsVerdicts(t *testing.T) {
+	paths := []string{"testdata/one-alert.yaml", "testdata/weak.yaml", "testdata/strong.yaml"}
+	verdicts := func(rep *Report) map[int]bool {
+		out := map[int]bool{}
+		for _, f := range rep.Files {
+			for _, m := range f.Mutants {
+				out[m.ID] = m.Killed
+			}
+		}
+		return out
+	}
+	pruned, err := Run(paths, Config{Options: harness.Options{NoCatalog: true}})
+	require.NoError(t, err)
+	full, err := Run(paths, Config{Options: harness.Options{NoCatalog: true, NoPrune: true}})
+	require.NoError(t, err)
+	assert.Equal(t, verdicts(full), verdicts(pruned))
+	skipped := 0
+	for _, f := range pruned.Files {
+		for _, m := range f.Mutants {
+			skipped += m.TestGroups - m.Replayed
+		}
+	}
+	assert.Positive(t, skipped, "some mutant's test group was skipped")
+	pct, _ := pruned.RuleScore("QueueBacklog")
+	assert.Less(t, pct, 100.0)
+}
