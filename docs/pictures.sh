@@ -73,5 +73,14 @@ page loads with no console error and no network request, that the failing
 group comes first and is visible, and that every group has its chart:
 
 ![HTML report in Chromium](pictures/report.png)
+
+Series are downsampled for drawing only (240 points and 120 hover areas
+per series at most); verdicts never read a chart. The report of the
+kubernetes-mixin suite (113 test groups, assembled as in
+[coverage.md](coverage.md), with `--coverage`) measured 1.49 MB
+(1,491,883 bytes) and opened in headless Chromium with no console error, no
+network request and 113 charts for 113 groups. To check a report of your
+own: `RULECHECK_HTML_PAGE=report.html go test -run
+TestGivenReportInChromium ./internal/htmlreport`.
 MD
 } > docs/pictures.md

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -72,6 +73,32 @@ func TestReportInChromium(t *testing.T) {
 	page := filepath.Join(dir, "report.html")
 	require.NoError(t, os.WriteFile(page, fixturesReport(t), 0o644))
 
+	facts, shot, problems, requests := openInChromium(t, exe, page)
+	assert.Empty(t, problems, "console errors")
+	assert.Empty(t, requests, "network requests")
+	assert.False(t, facts.ExternalResourceRef)
+	assert.Greater(t, facts.Groups, 10)
+	assert.Equal(t, facts.Groups, facts.Charts, "every group has its chart")
+	for i, n := range facts.ChartsPerGroup {
+		assert.Equal(t, 1, n, "group %d", i)
+	}
+	assert.True(t, facts.FirstFailed, "failing group first")
+	assert.True(t, facts.FirstVisible, "failing group visible")
+	assert.True(t, strings.Contains(facts.FirstTitle, "AgentDown fires 1m after"), facts.FirstTitle)
+	assert.True(t, facts.HasCoverageSection)
+	require.NotEmpty(t, shot)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "report.png"), shot, 0o644))
+	if p := os.Getenv("RULECHECK_SCREENSHOT"); p != "" {
+		require.NoError(t, os.WriteFile(p, shot, 0o644))
+	}
+	t.Logf("screenshot: %s (%d bytes), %d test groups", filepath.Join(dir, "report.png"), len(shot), facts.Groups)
+}
+
+// openInChromium loads a page in a fresh headless Chromium and returns what
+// it shows, a screenshot, and the console errors and network requests seen.
+func openInChromium(t *testing.T, exe, page string) (pageFacts, []byte, []string, []string) {
+	t.Helper()
+	dir := t.TempDir()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.UserDataDir(filepath.Join(dir, "profile")), chromedp.WindowSize(1280, 900),
@@ -114,22 +141,26 @@ func TestReportInChromium(t *testing.T) {
 	require.NoError(t, err)
 	mu.Lock()
 	defer mu.Unlock()
+	return facts, shot, slices.Clone(problems), slices.Clone(requests)
+}
+
+// TestGivenReportInChromium opens the report named by
+// $RULECHECK_HTML_PAGE (skipped when unset), such as the report of a large
+// suite, and checks it loads cleanly with a chart per group.
+func TestGivenReportInChromium(t *testing.T) {
+	page := os.Getenv("RULECHECK_HTML_PAGE")
+	if page == "" {
+		t.Skip("RULECHECK_HTML_PAGE names no report to open")
+	}
+	exe := chromium(t)
+	page, err := filepath.Abs(page)
+	require.NoError(t, err)
+	facts, shot, problems, requests := openInChromium(t, exe, page)
 	assert.Empty(t, problems, "console errors")
 	assert.Empty(t, requests, "network requests")
-	assert.False(t, facts.ExternalResourceRef)
-	assert.Greater(t, facts.Groups, 10)
 	assert.Equal(t, facts.Groups, facts.Charts, "every group has its chart")
-	for i, n := range facts.ChartsPerGroup {
-		assert.Equal(t, 1, n, "group %d", i)
-	}
-	assert.True(t, facts.FirstFailed, "failing group first")
-	assert.True(t, facts.FirstVisible, "failing group visible")
-	assert.True(t, strings.Contains(facts.FirstTitle, "AgentDown fires 1m after"), facts.FirstTitle)
-	assert.True(t, facts.HasCoverageSection)
-	require.NotEmpty(t, shot)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "report.png"), shot, 0o644))
 	if p := os.Getenv("RULECHECK_SCREENSHOT"); p != "" {
 		require.NoError(t, os.WriteFile(p, shot, 0o644))
 	}
-	t.Logf("screenshot: %s (%d bytes), %d test groups", filepath.Join(dir, "report.png"), len(shot), facts.Groups)
+	t.Logf("%s: %d test groups, %d charts, first failed: %v", page, facts.Groups, facts.Charts, facts.FirstFailed)
 }
