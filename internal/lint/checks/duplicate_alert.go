@@ -34,28 +34,41 @@ reported.`,
     expr: up{job="node"} == 0
     labels: {severity: critical}`,
 	Run: func(p *lint.Pass) {
-		first := map[string]*lint.Rule{}
-		for _, r := range p.Project.Rules() {
-			if !r.IsAlert {
-				continue
+		earlier := firstDefinitions.Get(p.Project, struct{}{})
+		for _, g := range p.File.Groups {
+			for _, r := range g.Rules {
+				prev := earlier[r]
+				if prev == nil || disjointResults(p.Project, prev, r) {
+					continue
+				}
+				where := fmt.Sprintf("line %d", prev.Pos.Line)
+				if prev.Group.File != p.File {
+					where = fmt.Sprintf("%s:%d", prev.Group.File.Path, prev.Pos.Line)
+				}
+				p.Reportf(r.NamePos, "alert %s with labels {%s} is already defined at %s: Alertmanager cannot tell their alerts apart", r.Name, labelKey(r.Raw.Labels), where)
 			}
-			key := r.Name + "\x00" + labelKey(r.Raw.Labels)
-			prev, dup := first[key]
-			if !dup {
-				first[key] = r
-				continue
-			}
-			if r.Group.File != p.File || disjointResults(p.Project, prev, r) {
-				continue
-			}
-			where := fmt.Sprintf("line %d", prev.Pos.Line)
-			if prev.Group.File != p.File {
-				where = fmt.Sprintf("%s:%d", prev.Group.File.Path, prev.Pos.Line)
-			}
-			p.Reportf(r.NamePos, "alert %s with labels {%s} is already defined at %s: Alertmanager cannot tell their alerts apart", r.Name, labelKey(r.Raw.Labels), where)
 		}
 	},
 })
+
+// firstDefinitions maps each alerting rule that repeats an earlier one's
+// name and labels to that earlier rule, computed once for the project.
+var firstDefinitions = &lint.Shared[struct{}, map[*lint.Rule]*lint.Rule]{Name: "first definition of each alert", Compute: func(proj *lint.Project, _ struct{}) map[*lint.Rule]*lint.Rule {
+	first := map[string]*lint.Rule{}
+	out := map[*lint.Rule]*lint.Rule{}
+	for _, r := range proj.Rules() {
+		if !r.IsAlert {
+			continue
+		}
+		key := r.Name + "\x00" + labelKey(r.Raw.Labels)
+		if prev, dup := first[key]; dup {
+			out[r] = prev
+			continue
+		}
+		first[key] = r
+	}
+	return out
+}}
 
 func labelKey(ls map[string]string) string {
 	keys := slices.Sorted(maps.Keys(ls))
