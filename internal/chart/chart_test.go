@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -98,4 +99,32 @@ func TestBrokenFiringIsOneEvaluationAway(t *testing.T) {
 	assert.Equal(t, chart.Firing, b.Actual[b.FirstDiff])
 	// The input series crosses the threshold: up is 0 from 70s.
 	require.NotEmpty(t, c.Inputs)
+}
+
+// Colour is an addition: without the escape codes the chart reads the
+// same, and without Color there are none.
+func TestColourIsOnlyAnAddition(t *testing.T) {
+	fr, tr := brokenAgentDown(t)
+	c := new(chart.Builder).Build(fr.Path, tr)
+	var plain, coloured bytes.Buffer
+	require.NoError(t, chart.WriteText(&plain, c, chart.TextOptions{Width: 100}))
+	require.NoError(t, chart.WriteText(&coloured, c, chart.TextOptions{Width: 100, Color: true}))
+	assert.NotContains(t, plain.String(), "\x1b[")
+	assert.Contains(t, coloured.String(), "\x1b[31m")
+	assert.Equal(t, plain.String(), ansi.ReplaceAllString(coloured.String(), ""))
+}
+
+var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+
+// A promtool test file's eval_times are marked on the axis, and its alert
+// tests give expected states at those instants only.
+func TestPromtoolEvalTimes(t *testing.T) {
+	fr := harness.NewRunner(harness.Options{RecordOutputs: true}).RunFile("testdata/promtool.yml")
+	require.NoError(t, fr.Err)
+	c := new(chart.Builder).Build(fr.Path, fr.Tests[0])
+	require.NotNil(t, c)
+	assert.Equal(t, []time.Duration{5 * time.Minute, 10 * time.Minute}, c.Marks)
+	var b bytes.Buffer
+	require.NoError(t, chart.WriteText(&b, c, chart.TextOptions{Width: 100, ASCII: true}))
+	golden(t, "promtool-ascii.golden", b.Bytes())
 }

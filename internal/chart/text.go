@@ -131,7 +131,8 @@ func (t *text) sparkline(s Series, th *Threshold) {
 		case math.IsNaN(v):
 			b.WriteRune(' ')
 		case !ok || hi == lo:
-			b.WriteRune(t.g.levels[0])
+			// A constant series sits mid-row: its level says nothing.
+			b.WriteRune(t.g.levels[len(t.g.levels)/2])
 		default:
 			i := int(math.Round((v - lo) / (hi - lo) * float64(len(t.g.levels)-1)))
 			b.WriteRune(t.g.levels[min(max(i, 0), len(t.g.levels)-1)])
