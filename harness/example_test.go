@@ -30,6 +30,7 @@ func Example() {
 	// failed=false 1 episodes: AgentDown stays pending when the failed scrapes span only two evaluations (just under for)
 	// failed=false 1 episodes: AgentDown fires when held exactly for 1m (for boundary)
 	// failed=false 1 episodes: AgentDown resolves when the down agent's target disappears (stale up), not only on recovery
+	// failed=false 0 episodes: AgentDown ignores other jobs' targets that are down
 }
 
 // A test file can also be parsed first (package fixture) and its test
@@ -49,6 +50,6 @@ func Example_parseThenRun() {
 	fr := harness.NewRunner(harness.Options{}).RunFixture(fx)
 	fmt.Println(fr.Failed())
 	// Output:
-	// true 4
+	// true 5
 	// false
 }
