@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -33,20 +34,22 @@ Examples:
   rulecheck mutate --rules 'AgentDown' --operators for,threshold fixtures/
   rulecheck mutate --format sarif fixtures/ > mutants.sarif
   rulecheck mutate --min-score 90
+  rulecheck mutate --shard 1/2 --format json > 1.json   # on each runner ...
+  rulecheck mutate --merge --min-score 90 1.json 2.json  # ... then one gate
 
 Flags:
 `
 
 // mutateFlags are the flags and arguments of "rulecheck mutate".
 type mutateFlags struct {
-	list               bool
-	format, rules, ops string
-	shard, catalogPath string
-	minScore           float64
-	workers            int
-	features           multiFlag
-	ignoreUnknown      bool
-	paths              []string
+	list                 bool
+	format, rules, ops   string
+	shard, catalogPath   string
+	minScore             float64
+	workers              int
+	features             multiFlag
+	ignoreUnknown, merge bool
+	paths                []string
 }
 
 func runMutate(args []string, stdout, stderr io.Writer) int {
@@ -69,6 +72,7 @@ func parseMutateFlags(args []string, stderr io.Writer) (mf *mutateFlags, code in
 	fs.Float64Var(&mf.minScore, "min-score", 0, "exit 1 when the mutation score (percent of mutants killed) is below `PCT`")
 	fs.IntVar(&mf.workers, "workers", 0, "mutants run at once (default: the number of cores)")
 	fs.Var(&mf.features, "enable-feature", "PromQL feature to enable, as for rulecheck test (repeatable)")
+	fs.BoolVar(&mf.merge, "merge", false, "combine the JSON reports of the shards of one run (the arguments) into its report and gate")
 	fs.BoolVar(&mf.ignoreUnknown, "ignore-unknown-fields", false, "accept unknown fields in rule files")
 	fs.StringVar(&mf.catalogPath, "catalog", "auto", "metric catalog, as for rulecheck test")
 	fs.Usage = func() {
@@ -154,17 +158,16 @@ func (mf *mutateFlags) run(stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rulecheck mutate: %v\n", err)
 		return exitBadInput
 	}
-	files, err := fixture.Find(mf.paths)
+	files, err := mf.inputs()
 	if err != nil {
 		fmt.Fprintf(stderr, "rulecheck mutate: %v\n", err)
 		return exitBadInput
 	}
 	if len(files) == 0 {
-		fmt.Fprintf(stderr, "rulecheck mutate: no test files found in %s\n", strings.Join(mf.paths, ", "))
+		fmt.Fprintf(stderr, "rulecheck mutate: no test files or reports found in %s\n", strings.Join(mf.paths, ", "))
 		return exitBadInput
 	}
-	tuneGCForReplay()
-	rep, err := mutation.Run(files, cfg)
+	rep, err := mf.report(files, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "rulecheck mutate: %v\n", err)
 		return exitBadInput
@@ -178,4 +181,34 @@ func (mf *mutateFlags) run(stdout, stderr io.Writer) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// inputs are the test files to mutate, or with --merge the reports.
+func (mf *mutateFlags) inputs() ([]string, error) {
+	if mf.merge {
+		return mf.paths, nil
+	}
+	return fixture.Find(mf.paths)
+}
+
+// report runs the mutants, or with --merge combines shard reports.
+func (mf *mutateFlags) report(files []string, cfg mutation.Config) (*mutation.Report, error) {
+	if !mf.merge {
+		tuneGCForReplay()
+		return mutation.Run(files, cfg)
+	}
+	var reps []*mutation.Report
+	for _, p := range files {
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, err
+		}
+		rep, err := mutation.ReadReport(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: not a rulecheck mutate JSON report: %v", p, err)
+		}
+		reps = append(reps, rep)
+	}
+	return mutation.Merge(reps)
 }

@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -70,4 +73,25 @@ func TestMutateJSONShards(t *testing.T) {
 		merged[id] = k
 	}
 	assert.Equal(t, all, merged)
+}
+
+// TestMutateMerge: --merge of the shards' JSON gives the unsharded report.
+func TestMutateMerge(t *testing.T) {
+	strong, weak := "../../mutation/testdata/strong.yaml", "../../mutation/testdata/one-alert.yaml"
+	dir := t.TempDir()
+	var whole, errb bytes.Buffer
+	require.Equal(t, exitOK, run([]string{"mutate", "--catalog", "", strong, weak}, &whole, &errb), errb.String())
+	var shards []string
+	for _, k := range []string{"1/2", "2/2"} {
+		var out bytes.Buffer
+		require.Equal(t, exitOK, run([]string{"mutate", "--catalog", "", "--format", "json", "--shard", k, strong, weak}, &out, &errb), errb.String())
+		p := filepath.Join(dir, strings.ReplaceAll(k, "/", "-")+".json")
+		require.NoError(t, os.WriteFile(p, out.Bytes(), 0o600))
+		shards = append(shards, p)
+	}
+	var merged bytes.Buffer
+	require.Equal(t, exitOK, run(append([]string{"mutate", "--merge"}, shards...), &merged, &errb), errb.String())
+	assert.Equal(t, whole.String(), merged.String())
+	assert.Equal(t, exitFailed, run(append([]string{"mutate", "--merge", "--min-score", "99"}, shards...), &merged, &errb))
+	assert.Equal(t, exitBadInput, run([]string{"mutate", "--merge", shards[0]}, &merged, &errb))
 }
