@@ -42,7 +42,7 @@ below it; then, per alert label set, the expected and actual states at each
 evaluation (`·` inactive, `▒` pending, `█` firing; with `--no-unicode` or a
 locale that is not UTF-8: `.`, `p`, `F`).
 
-When a test fails, `rulecheck test` draws the same chart after the results
+When a test fails, `rulecheck test` draws the same chart below its failures
 (`--chart auto`, the default, when standard output is a terminal; `--chart
 always` in CI logs). The chart marks the first instant where actual and
 expected differ. Below, the first AgentDown test has its firing time moved

@@ -23,7 +23,7 @@ func (cf *chartFlags) define(fs *flag.FlagSet, withSwitch bool) {
 	fs.IntVar(&cf.width, "width", 100, "width of the charts in columns")
 	cf.when = "always"
 	if withSwitch {
-		fs.StringVar(&cf.when, "chart", "auto", "draw a chart of each failed test group after the results: auto (when standard output is a terminal), always or never")
+		fs.StringVar(&cf.when, "chart", "auto", "draw a chart below each failed test group: auto (when standard output is a terminal), always or never")
 	}
 }
 
@@ -70,25 +70,18 @@ func (cf *chartFlags) draws(out io.Writer) bool {
 	return cf.when == "always" || cf.when == "auto" && isTerminal(out)
 }
 
-// writeFailedCharts draws, after the text report, the chart of every
-// failed test group that ran to the end.
-func (cf *chartFlags) writeFailedCharts(w io.Writer, results []*harness.FileResult, b *chart.Builder) error {
-	if !cf.draws(w) {
+// failedChart returns the hook that draws a failed test group's chart
+// below its failures, or nil when charts are not drawn on out.
+func (cf *chartFlags) failedChart(out io.Writer, b *chart.Builder) func(io.Writer, string, *harness.TestResult) {
+	if !cf.draws(out) {
 		return nil
 	}
-	o := cf.textOptions(w)
-	for _, fr := range results {
-		for _, tr := range fr.Tests {
-			if !tr.Failed() || tr.BadInput {
-				continue
-			}
-			if c := b.Build(fr.Path, tr); c != nil && len(c.Alerts) > 0 {
-				fmt.Fprintln(w)
-				if err := chart.WriteText(w, c, o); err != nil {
-					return err
-				}
-			}
+	o := cf.textOptions(out)
+	return func(w io.Writer, path string, tr *harness.TestResult) {
+		if c := b.Build(path, tr); c != nil && len(c.Alerts) > 0 {
+			fmt.Fprintln(w)
+			_ = chart.WriteText(w, c, o)
+			fmt.Fprintln(w)
 		}
 	}
-	return nil
 }

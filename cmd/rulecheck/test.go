@@ -216,8 +216,8 @@ func (tf *testFlags) run(stdout, stderr io.Writer) int {
 	case "github":
 		err = report.WriteGitHub(stdout, results)
 	default:
-		report.WriteText(stdout, results, report.TextOptions{Warnings: tf.verbose || tf.strict, Timeline: tf.showTimeline || tf.debug, Debug: tf.debug})
-		err = tf.charts.writeFailedCharts(stdout, results, &chart.Builder{Parser: parser.NewParser(opts.ParserOptions)})
+		report.WriteText(stdout, results, report.TextOptions{Warnings: tf.verbose || tf.strict, Timeline: tf.showTimeline || tf.debug, Debug: tf.debug,
+			FailedChart: tf.charts.failedChart(stdout, &chart.Builder{Parser: parser.NewParser(opts.ParserOptions)})})
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "rulecheck: %v\n", err)

@@ -19,6 +19,9 @@ type TextOptions struct {
 	Warnings bool
 	Timeline bool
 	Debug    bool
+	// FailedChart, when set, is called below a failed test group's
+	// failures (not for bad input) to draw its chart.
+	FailedChart func(w io.Writer, path string, t *harness.TestResult)
 }
 
 // WriteText prints one line per test group, failure details under failed
@@ -59,6 +62,9 @@ func WriteText(w io.Writer, results []*harness.FileResult, opts TextOptions) {
 				fmt.Fprintf(w, "%s %s  %s\n", label, loc, name)
 				for _, f := range t.Failures {
 					fmt.Fprintf(w, "      %s:%d:\n%s\n", textsafe.Escape(fr.Path), f.Line, indent(f.Message, "        "))
+				}
+				if opts.FailedChart != nil && !t.BadInput {
+					opts.FailedChart(w, fr.Path, t)
 				}
 			default:
 				pass++
