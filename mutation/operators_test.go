@@ -76,14 +76,19 @@ func TestOperators(t *testing.T) {
 	}
 }
 
-// TestOperatorExamples: every operator's example is one of its mutants.
+// TestOperatorExamples: every operator has a doc and an example, and an
+// expression example (what --list prints) is one of its own mutants.
 func TestOperatorExamples(t *testing.T) {
 	p := parser.NewParser(parser.Options{})
 	for _, op := range Operators() {
 		assert.NotEmpty(t, op.Doc, op.Name)
 		assert.NotEmpty(t, op.Example[0], op.Name)
+		if _, err := p.ParseExpr(op.Example[0]); err != nil {
+			continue // a field (for:, labels:), not an expression
+		}
+		got := afters(Generate(rulefmt.Rule{Alert: "A", Expr: op.Example[0]}, []Operator{op}, p))
+		assert.Contains(t, got, op.Example[1], op.Name)
 	}
-	_ = p
 }
 
 func TestLabelDropLeavesOriginal(t *testing.T) {
