@@ -1,11 +1,9 @@
 package routing
 
 import (
-	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -121,19 +119,11 @@ func parseConfig(file string, text []byte, base int) (*Config, error) {
 }
 
 func documents(file string, content []byte) ([]*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(content))
-	var docs []*yaml.Node
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, yamlError(file, 0, err)
-		}
-		docs = append(docs, &doc)
+	docs, err := yamlnode.Documents(content)
+	if err != nil {
+		return nil, yamlError(file, 0, err)
 	}
+	return docs, nil
 }
 
 // configText returns the Alertmanager YAML that content holds: content

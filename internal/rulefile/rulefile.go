@@ -12,7 +12,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"sort"
 	"strconv"
@@ -353,22 +352,17 @@ func valuePos(n *yaml.Node, key string) Pos {
 
 // splitDocuments decodes every YAML document of a file.
 func splitDocuments(path string, content []byte) ([]*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(content))
-	var docs []*yaml.Node
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, yamlError(path, err, Pos{})
-		}
-		if isEmptyDocument(&doc) {
-			continue // empty document, e.g. after a trailing ---
-		}
-		docs = append(docs, &doc)
+	all, err := yamlnode.Documents(content)
+	if err != nil {
+		return nil, yamlError(path, err, Pos{})
 	}
+	docs := all[:0]
+	for _, doc := range all {
+		if !isEmptyDocument(doc) { // e.g. after a trailing ---
+			docs = append(docs, doc)
+		}
+	}
+	return docs, nil
 }
 
 // Loader loads rule files once each and serves them to Prometheus's rule

@@ -3,7 +3,13 @@
 // sequence items. Aliases are followed wherever a node is returned.
 package yamlnode
 
-import "go.yaml.in/yaml/v3"
+import (
+	"bytes"
+	"errors"
+	"io"
+
+	"go.yaml.in/yaml/v3"
+)
 
 // Deref follows an alias node to the node it names.
 func Deref(n *yaml.Node) *yaml.Node {
@@ -76,4 +82,22 @@ func Items(seq *yaml.Node) []*yaml.Node {
 		return nil
 	}
 	return seq.Content
+}
+
+// Documents decodes every YAML document of content, in order. The error is
+// the decoder's, for the caller to place in its file.
+func Documents(content []byte) ([]*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(content))
+	var docs []*yaml.Node
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return docs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, &doc)
+	}
 }
