@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/common/model"
 
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/position"
 )
 
@@ -97,7 +98,7 @@ func (r *Runner) RunCase(c Case) *FileResult {
 	for _, p := range c.RuleFiles {
 		m, err := filepath.Glob(p)
 		if err != nil || len(m) == 0 {
-			return &FileResult{Path: file, Err: &FixtureError{Range: position.At(file, line, 0), Msg: fmt.Sprintf("rule file pattern %q matches no file", p)}}
+			return &FileResult{Path: file, Err: &fixture.Error{Range: position.At(file, line, 0), Msg: fmt.Sprintf("rule file pattern %q matches no file", p)}}
 		}
 		f.RuleFiles = append(f.RuleFiles, m...)
 	}
@@ -114,7 +115,7 @@ func (r *Runner) RunCase(c Case) *FileResult {
 			tg.Timeline[i].Line = entryLine(tg.Timeline[i], file, line)
 		}
 		if err := tg.Timeline[i].Validate(); err != nil {
-			return &FileResult{Path: file, Err: &FixtureError{Range: position.At(file, line, 0), Msg: err.Error()}}
+			return &FileResult{Path: file, Err: &fixture.Error{Range: position.At(file, line, 0), Msg: err.Error()}}
 		}
 	}
 	f.Tests = []*TestGroup{tg}

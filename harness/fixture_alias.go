@@ -2,8 +2,8 @@ package harness
 
 import "github.com/codevaldcortex/rulecheck/harness/fixture"
 
-// The fixture format lives in package fixture. These names are kept so that
-// code written against harness alone keeps compiling.
+// The fixture format lives in package fixture. The harness API speaks of
+// these types (RunFixture, Case, results), so they are named here too.
 type (
 	Fixture       = fixture.Fixture
 	TestGroup     = fixture.TestGroup
@@ -13,18 +13,7 @@ type (
 	ExprTest      = fixture.ExprTest
 	ExpSample     = fixture.ExpSample
 	TimelineEntry = fixture.TimelineEntry
-	// Deprecated: use fixture.Error.
-	FixtureError = fixture.Error
 )
 
 // FormatV1 selects rulecheck's own fixture semantics (see fixture.FormatV1).
 const FormatV1 = fixture.FormatV1
-
-var (
-	// Deprecated: use fixture.Load.
-	LoadFixture = fixture.Load
-	// Deprecated: use fixture.Parse.
-	ParseFixture = fixture.Parse
-	// Deprecated: use fixture.Find.
-	FindFixtures = fixture.Find
-)

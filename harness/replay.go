@@ -201,7 +201,7 @@ func (r *Runner) orderGroups(f *Fixture, groupsMap map[string]*rules.Group) ([]*
 	rank := map[string]int{}
 	for i, name := range f.GroupEvalOrder {
 		if _, dup := rank[name]; dup {
-			return nil, &FixtureError{Range: position.At(f.Path, 0, 0), Msg: fmt.Sprintf("group name repeated in evaluation order: %s", name)}
+			return nil, &fixture.Error{Range: position.At(f.Path, 0, 0), Msg: fmt.Sprintf("group name repeated in evaluation order: %s", name)}
 		}
 		rank[name] = i
 	}

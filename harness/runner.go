@@ -264,7 +264,7 @@ func (r *Runner) RunFiles(paths []string) []*FileResult {
 	fixtures := make([]*Fixture, len(paths))
 	out := make([]*FileResult, len(paths))
 	for i, p := range paths {
-		f, err := LoadFixture(p)
+		f, err := fixture.Load(p)
 		if err != nil {
 			out[i] = &FileResult{Path: p, Err: err}
 			continue
@@ -342,7 +342,7 @@ func (r *Runner) prepare(f *Fixture) (fr *FileResult, ok bool) {
 		if f.ServerSchedule {
 			// The rulecheck format has no promtool verdict to keep: a test
 			// whose rules are missing must not pass.
-			fr.Err = &FixtureError{Range: position.At(f.Path, p.Line, 0), Msg: "rule_files pattern " + strconv.Quote(p.Value) + " matches no file (relative paths are from the test file's folder)"}
+			fr.Err = &fixture.Error{Range: position.At(f.Path, p.Line, 0), Msg: "rule_files pattern " + strconv.Quote(p.Value) + " matches no file (relative paths are from the test file's folder)"}
 			return fr, false
 		}
 		if r.opts.Strict {

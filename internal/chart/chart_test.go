@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/chart"
 )
 
@@ -25,7 +26,7 @@ const agentDown = "../../fixtures/agent-down.yaml"
 // mistake would.
 func brokenAgentDown(t *testing.T) (*harness.FileResult, *harness.TestResult) {
 	t.Helper()
-	f, err := harness.LoadFixture(agentDown)
+	f, err := fixture.Load(agentDown)
 	require.NoError(t, err)
 	f.Tests = f.Tests[:1]
 	te := &f.Tests[0].Timeline[0]

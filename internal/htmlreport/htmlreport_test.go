@@ -13,6 +13,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/coverage"
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/chart"
 	"github.com/codevaldcortex/rulecheck/internal/htmlreport"
 )
@@ -27,7 +28,7 @@ func fixturesReport(t *testing.T) []byte {
 	r := harness.NewRunner(harness.Options{RecordOutputs: true})
 	var results []*harness.FileResult
 	for _, p := range paths {
-		f, err := harness.LoadFixture(p)
+		f, err := fixture.Load(p)
 		require.NoError(t, err)
 		if strings.HasSuffix(p, "agent-down.yaml") {
 			te := &f.Tests[0].Timeline[0]
