@@ -88,16 +88,17 @@ func writeText(w io.Writer, res *Result, opts OutputOptions) error {
 	}
 	n := Count(res.Findings)
 	if len(res.Findings) == 0 {
-		_, err := fmt.Fprintf(w, "no findings in %d %s\n", len(res.Files), plural(len(res.Files), "file"))
+		_, err := fmt.Fprintf(w, "no findings in %d %s\n", len(res.Files), Plural(len(res.Files), "file"))
 		return err
 	}
 	_, err := fmt.Fprintf(w, "%d %s, %d %s, %d %s in %d of %d %s\n",
-		n[Error], plural(n[Error], "error"), n[Warning], plural(n[Warning], "warning"), n[Info], plural(n[Info], "info"),
-		len(files), len(res.Files), plural(len(res.Files), "file"))
+		n[Error], Plural(n[Error], "error"), n[Warning], Plural(n[Warning], "warning"), n[Info], Plural(n[Info], "info"),
+		len(files), len(res.Files), Plural(len(res.Files), "file"))
 	return err
 }
 
-func plural(n int, s string) string {
+// Plural returns s with an "s" unless n is 1, for counts in messages.
+func Plural(n int, s string) string {
 	if n == 1 {
 		return s
 	}

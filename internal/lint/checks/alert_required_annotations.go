@@ -37,7 +37,7 @@ critical_severities, critical_annotations, url_annotations).`,
 				}
 			}
 			if len(missing) > 0 {
-				p.Reportf(r.NamePos, "alert %s has no %s %s (required: %s)", r.Name, plural(len(missing), "annotation"), quoteList(missing), strings.Join(cfg.RequiredAnnotations, ", "))
+				p.Reportf(r.NamePos, "alert %s has no %s %s (required: %s)", r.Name, lint.Plural(len(missing), "annotation"), quoteList(missing), strings.Join(cfg.RequiredAnnotations, ", "))
 			}
 			sev := r.Raw.Labels[cfg.SeverityLabel]
 			if sev == "" {
@@ -51,7 +51,7 @@ critical_severities, critical_annotations, url_annotations).`,
 					}
 				}
 				if len(missing) > 0 {
-					p.Reportf(r.NamePos, "%s alert %s has no %s %s: whoever it pages needs to know what to do", sev, r.Name, plural(len(missing), "annotation"), quoteList(missing))
+					p.Reportf(r.NamePos, "%s alert %s has no %s %s: whoever it pages needs to know what to do", sev, r.Name, lint.Plural(len(missing), "annotation"), quoteList(missing))
 				}
 			}
 			for _, a := range cfg.URLAnnotations {

@@ -35,7 +35,7 @@ alerts: in .rulecheck.yaml (required_labels, severity_label, severities).`,
 				missing = append(missing, l)
 			}
 			if len(missing) > 0 {
-				p.Reportf(r.NamePos, "alert %s has no %s %s (required: %s)", r.Name, plural(len(missing), "label"), quoteList(missing), strings.Join(cfg.RequiredLabels, ", "))
+				p.Reportf(r.NamePos, "alert %s has no %s %s (required: %s)", r.Name, lint.Plural(len(missing), "label"), quoteList(missing), strings.Join(cfg.RequiredLabels, ", "))
 			}
 			if cfg.SeverityLabel == "" || len(cfg.Severities) == 0 {
 				return

@@ -100,14 +100,6 @@ func enclosingCall(path []parser.Node) (*parser.Call, int) {
 	return nil, -1
 }
 
-// plural returns s with an "s" unless n is 1.
-func plural(n int, s string) string {
-	if n == 1 {
-		return s
-	}
-	return s + "s"
-}
-
 // quoteList joins names as "a", "b" and "c".
 func quoteList(names []string) string {
 	q := make([]string, len(names))
