@@ -126,19 +126,31 @@ func formatNum(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 var strictFlip = map[parser.ItemType]parser.ItemType{parser.GTR: parser.GTE, parser.GTE: parser.GTR, parser.LSS: parser.LTE, parser.LTE: parser.LSS}
 
 func strictnessChanges(n parser.Node) []change {
-	b, ok := n.(*parser.BinaryExpr)
-	if !ok || literalSide(b) == nil {
+	if b, ok := n.(*parser.BinaryExpr); !ok || literalSide(b) == nil {
 		return nil
 	}
-	to, ok := strictFlip[b.Op]
+	return swapBinaryOp(n, strictFlip, func(b *parser.BinaryExpr, to parser.ItemType) string {
+		return fmt.Sprintf("no series sits exactly on %s: %s and %s give the same verdicts", formatNum(literalSide(b).Val), b.Op, to)
+	})
+}
+
+// swapBinaryOp is the change that replaces a binary expression's operator
+// by its entry in table, if it has one; hint words a survivor, from the
+// expression before the swap.
+func swapBinaryOp(n parser.Node, table map[parser.ItemType]parser.ItemType, hint func(b *parser.BinaryExpr, to parser.ItemType) string) []change {
+	b, ok := n.(*parser.BinaryExpr)
+	if !ok {
+		return nil
+	}
+	to, ok := table[b.Op]
 	if !ok {
 		return nil
 	}
 	return []change{func(n parser.Node) (parser.Node, string) {
 		b := n.(*parser.BinaryExpr)
-		hint := fmt.Sprintf("no series sits exactly on %s: %s and %s give the same verdicts", formatNum(literalSide(b).Val), b.Op, to)
+		h := hint(b, to)
 		b.Op = to
-		return nil, hint
+		return nil, h
 	}}
 }
 
@@ -148,20 +160,9 @@ var reverse = map[parser.ItemType]parser.ItemType{
 }
 
 func comparisonChanges(n parser.Node) []change {
-	b, ok := n.(*parser.BinaryExpr)
-	if !ok {
-		return nil
-	}
-	to, ok := reverse[b.Op]
-	if !ok {
-		return nil
-	}
-	return []change{func(n parser.Node) (parser.Node, string) {
-		b := n.(*parser.BinaryExpr)
-		hint := fmt.Sprintf("the tests pass with %s reversed to %s: no test checks that the rule stays silent on the other side", b.Op, to)
-		b.Op = to
-		return nil, hint
-	}}
+	return swapBinaryOp(n, reverse, func(b *parser.BinaryExpr, to parser.ItemType) string {
+		return fmt.Sprintf("the tests pass with %s reversed to %s: no test checks that the rule stays silent on the other side", b.Op, to)
+	})
 }
 
 func rangeChanges(n parser.Node) []change {
