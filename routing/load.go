@@ -194,30 +194,6 @@ func fileLine(base, l int) int {
 }
 
 func yamlError(file string, base int, err error) *Error {
-	msg := err.Error()
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-	}
-	l, msg := lineOf(msg)
+	l, msg := yamlnode.ErrorLine(err)
 	return &Error{Range: position.Range{File: file, Line: fileLine(base, max(l, 1))}, Kind: ErrYAML, Msg: msg}
-}
-
-// lineOf splits a YAML library message "yaml: line N: ..." into N and the
-// rest; N is 0 when the message names no line.
-func lineOf(msg string) (int, string) {
-	msg = strings.TrimPrefix(msg, "yaml: ")
-	rest, ok := strings.CutPrefix(msg, "line ")
-	if !ok {
-		return 0, msg
-	}
-	num, tail, ok := strings.Cut(rest, ": ")
-	if !ok {
-		return 0, msg
-	}
-	l, err := strconv.Atoi(num)
-	if err != nil {
-		return 0, msg
-	}
-	return l, strings.TrimPrefix(tail, "yaml: ")
 }

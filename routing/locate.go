@@ -31,12 +31,12 @@ func configError(file string, base int, tree *yaml.Node, text []byte, err error)
 // yamlLine finds the line a YAML library message names, also inside the
 // "unmarshal errors:" list the strict decoder returns.
 func yamlLine(msg string) (int, string) {
-	if l, rest := lineOf(msg); l > 0 {
+	if l, rest := yamlnode.MessageLine(msg); l > 0 {
 		return l, rest
 	}
 	if _, list, ok := strings.Cut(msg, "unmarshal errors:\n"); ok {
 		first, _, _ := strings.Cut(strings.TrimSpace(list), "\n")
-		if l, rest := lineOf(first); l > 0 {
+		if l, rest := yamlnode.MessageLine(first); l > 0 {
 			return l, rest
 		}
 	}

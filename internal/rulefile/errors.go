@@ -9,8 +9,8 @@ import (
 
 	"github.com/prometheus/prometheus/model/rulefmt"
 	"github.com/prometheus/prometheus/promql/parser"
-	"go.yaml.in/yaml/v3"
 
+	"github.com/codevaldcortex/rulecheck/internal/yamlnode"
 	"github.com/codevaldcortex/rulecheck/position"
 )
 
@@ -91,24 +91,13 @@ func YAMLError(file string, err error) *Error {
 
 // yamlError turns an error of the YAML decoder (or of yamlsafe, which
 // speaks the same way) into an Error of kind ErrYAML, at the line it names
-// or at the fallback position. The YAML library gives a line only inside
-// its message ("yaml: line N: ..."), so that prefix is read here, in this
-// one place; the kind never comes from the text.
+// (yamlnode.ErrorLine) or at the fallback position; the kind never comes
+// from the text.
 func yamlError(file string, err error, fallback Pos) *Error {
-	msg := err.Error()
-	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
-		// Keep the first, which is what a user fixes first.
-		msg = te.Errors[0]
-	}
-	msg = strings.TrimPrefix(msg, "yaml: ")
 	p := fallback
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if num, tail, ok := strings.Cut(rest, ": "); ok {
-			if l, err := strconv.Atoi(num); err == nil {
-				p, msg = Pos{Line: l}, strings.TrimPrefix(tail, "yaml: ")
-			}
-		}
+	l, msg := yamlnode.ErrorLine(err)
+	if l > 0 {
+		p = Pos{Line: l}
 	}
 	return errAt(file, p, ErrYAML, msg)
 }

@@ -7,6 +7,8 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strconv"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -100,4 +102,37 @@ func Documents(content []byte) ([]*yaml.Node, error) {
 		}
 		docs = append(docs, &doc)
 	}
+}
+
+// ErrorLine says where a YAML decoding error is and what it says. The YAML
+// library gives a line only inside its message ("yaml: line N: ..."), so
+// this is the one place that reads it. Of a TypeError's list it takes the
+// first entry, the one a user fixes first. The line is 0 when the message
+// names none.
+func ErrorLine(err error) (line int, msg string) {
+	msg = err.Error()
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	return MessageLine(msg)
+}
+
+// MessageLine splits a YAML library message "yaml: line N: ..." into N and
+// the rest, without the "yaml: " prefixes; N is 0 when it names no line.
+func MessageLine(msg string) (int, string) {
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	rest, ok := strings.CutPrefix(msg, "line ")
+	if !ok {
+		return 0, msg
+	}
+	num, tail, ok := strings.Cut(rest, ": ")
+	if !ok {
+		return 0, msg
+	}
+	l, err := strconv.Atoi(num)
+	if err != nil {
+		return 0, msg
+	}
+	return l, strings.TrimPrefix(tail, "yaml: ")
 }
