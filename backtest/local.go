@@ -1,0 +1,133 @@
+package backtest
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/prometheus/promql"
+	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/storage"
+
+	"github.com/codevaldcortex/rulecheck/internal/memstore"
+)
+
+// LocalOptions tune the embedded PromQL engine of a local source. The zero
+// value gives a Prometheus server's defaults.
+type LocalOptions struct {
+	// LookbackDelta is how far back an instant selector looks for a
+	// sample; zero means Prometheus's default, 5m.
+	LookbackDelta time.Duration
+	// MaxSamples is the engine's per-query sample limit; zero means a
+	// server's default, 50,000,000.
+	MaxSamples int
+	// Timeout bounds one query; zero means a server's default, 2m.
+	Timeout time.Duration
+	// Parser parses expressions; nil means Prometheus's default parser.
+	Parser parser.Parser
+}
+
+// Defaults of a Prometheus server.
+const (
+	defaultMaxSamples = 50_000_000
+	defaultTimeout    = 2 * time.Minute
+)
+
+// local evaluates with the embedded engine over a queryable merged with an
+// in-memory overlay holding the recorded series.
+type local struct {
+	engine  *promql.Engine
+	base    storage.Queryable
+	overlay *memstore.Store
+	merged  storage.Queryable
+}
+
+// NewLocal evaluates with the embedded PromQL engine over q (an opened TSDB,
+// a remote-read client). The series recorded through Record are merged in.
+func NewLocal(q storage.Queryable, opts LocalOptions) Source {
+	if opts.MaxSamples == 0 {
+		opts.MaxSamples = defaultMaxSamples
+	}
+	if opts.Timeout == 0 {
+		opts.Timeout = defaultTimeout
+	}
+	if opts.Parser == nil {
+		opts.Parser = parser.NewParser(parser.Options{})
+	}
+	l := &local{base: q, overlay: memstore.New()}
+	l.engine = promql.NewEngine(promql.EngineOpts{
+		MaxSamples:           opts.MaxSamples,
+		Timeout:              opts.Timeout,
+		LookbackDelta:        opts.LookbackDelta,
+		EnableAtModifier:     true,
+		EnableNegativeOffset: true,
+		Parser:               opts.Parser,
+	})
+	l.merged = storage.QueryableFunc(l.querier)
+	return l
+}
+
+// querier merges the base data with the overlay, as Prometheus's fanout
+// storage merges its local and remote data.
+func (l *local) querier(mint, maxt int64) (storage.Querier, error) {
+	bq, err := l.base.Querier(mint, maxt)
+	if err != nil {
+		return nil, err
+	}
+	oq, err := l.overlay.Querier(mint, maxt)
+	if err != nil {
+		_ = bq.Close()
+		return nil, err
+	}
+	return storage.NewMergeQuerier([]storage.Querier{bq, oq}, nil, storage.ChainedSeriesMerge), nil
+}
+
+func (l *local) QueryRange(ctx context.Context, expr string, start, end time.Time, step time.Duration) (promql.Matrix, error) {
+	q, err := l.engine.NewRangeQuery(ctx, l.merged, nil, expr, start, end, step)
+	if err != nil {
+		return nil, err
+	}
+	// q.Close would hand the result's points back to the engine's pool;
+	// the caller owns the matrix, so the query is left to the collector.
+	res := q.Exec(ctx)
+	if res.Err != nil {
+		return nil, res.Err
+	}
+	switch v := res.Value.(type) {
+	case promql.Matrix:
+		return v, nil
+	default:
+		return nil, &Error{Kind: ErrQuery, Msg: "range query returned a " + string(res.Value.Type()) + ", not a matrix"}
+	}
+}
+
+func (l *local) Record(m promql.Matrix) error {
+	app := l.overlay.AppenderV2(context.Background())
+	for _, s := range m {
+		if err := appendSeries(app, s); err != nil {
+			_ = app.Rollback()
+			return err
+		}
+	}
+	return app.Commit()
+}
+
+func (l *local) Close() error { return nil }
+
+// appendSeries appends a series' floats and histograms in time order.
+func appendSeries(app storage.AppenderV2, s promql.Series) error {
+	fs, hs := s.Floats, s.Histograms
+	for len(fs) > 0 || len(hs) > 0 {
+		var err error
+		if len(hs) == 0 || (len(fs) > 0 && fs[0].T < hs[0].T) {
+			_, err = app.Append(0, s.Metric, 0, fs[0].T, fs[0].F, nil, nil, storage.AOptions{})
+			fs = fs[1:]
+		} else {
+			_, err = app.Append(0, s.Metric, 0, hs[0].T, 0, nil, hs[0].H, storage.AOptions{})
+			hs = hs[1:]
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
