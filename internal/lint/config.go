@@ -3,6 +3,7 @@ package lint
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 
 	"github.com/prometheus/common/model"
@@ -47,6 +48,10 @@ type Config struct {
 	// NamespaceLabels are the labels of namespaces, for ruleNamespaceSelector;
 	// every namespace has kubernetes.io/metadata.name set to its name.
 	NamespaceLabels map[string]map[string]string `yaml:"namespace_labels,omitempty"`
+	// RuleFileSets say which rule files one Prometheus loads together,
+	// for checks about rules that collide only when loaded together
+	// (syntax/duplicate-alert across files).
+	RuleFileSets []RuleFileSet `yaml:"rule_file_sets,omitempty"`
 
 	// Path is the file the configuration was read from, if any.
 	Path string `yaml:"-"`
@@ -70,6 +75,31 @@ type AlertConfig struct {
 	CriticalAnnotations []string `yaml:"critical_annotations,omitempty"`
 	// URLAnnotations must be absolute http(s) URLs when present.
 	URLAnnotations []string `yaml:"url_annotations,omitempty"`
+}
+
+// RuleFileSet is the rule files one Prometheus loads: the globs of its
+// rule_files, relative to the configuration file's directory, matched as
+// Prometheus matches them (filepath.Glob).
+type RuleFileSet struct {
+	Name      string   `yaml:"name"`
+	RuleFiles []string `yaml:"rule_files"`
+}
+
+// Files returns the paths the set's globs match, made absolute, as a set.
+func (s RuleFileSet) Files(configPath string) map[string]bool {
+	out := map[string]bool{}
+	for _, g := range s.RuleFiles {
+		if !filepath.IsAbs(g) && configPath != "" {
+			g = filepath.Join(filepath.Dir(configPath), g)
+		}
+		matches, _ := filepath.Glob(g) // patterns are checked when the configuration is read
+		for _, m := range matches {
+			if abs, err := filepath.Abs(m); err == nil {
+				out[abs] = true
+			}
+		}
+	}
+	return out
 }
 
 // RecordingConfig is how recording rules are named.
@@ -125,6 +155,10 @@ func ParseConfig(b []byte) (*Config, error) {
 		c.EvaluationInterval = file.EvaluationInterval
 	}
 	c.NamespaceLabels = file.NamespaceLabels
+	if err := checkRuleFileSets(file.RuleFileSets); err != nil {
+		return nil, err
+	}
+	c.RuleFileSets = file.RuleFileSets
 	c.Alertmanager = file.Alertmanager
 	if p := file.RecordingRules.NamePattern; p != "" {
 		if _, err := regexp.Compile("^(?:" + p + ")$"); err != nil {
@@ -156,6 +190,23 @@ func ParseConfig(b []byte) (*Config, error) {
 		c.severities[id] = sev
 	}
 	return c, nil
+}
+
+func checkRuleFileSets(sets []RuleFileSet) error {
+	for i, s := range sets {
+		if s.Name == "" {
+			return fmt.Errorf("rule_file_sets[%d]: name is missing", i)
+		}
+		if len(s.RuleFiles) == 0 {
+			return fmt.Errorf("rule_file_sets[%d] (%s): rule_files is empty", i, s.Name)
+		}
+		for _, g := range s.RuleFiles {
+			if _, err := filepath.Match(g, ""); err != nil {
+				return fmt.Errorf("rule_file_sets[%d] (%s): rule_files: %q: %w", i, s.Name, g, err)
+			}
+		}
+	}
+	return nil
 }
 
 // SetSeverity overrides a check's severity; 0 turns it off.

@@ -259,6 +259,9 @@ checks:
 	for _, bad := range []struct{ yaml, err string }{
 		{"checks: {promql/raw-counter: loud}", `unknown severity "loud"`},
 		{"colour: red", "field colour not found"},
+		{"rule_file_sets: [{rule_files: [a.yaml]}]", "rule_file_sets[0]: name is missing"},
+		{"rule_file_sets: [{name: prod}]", "rule_file_sets[0] (prod): rule_files is empty"},
+		{"rule_file_sets: [{name: prod, rule_files: ['rules/[a']}]", "rule_file_sets[0] (prod): rule_files: \"rules/[a\": syntax error in pattern"},
 	} {
 		_, err := lint.ParseConfig([]byte(bad.yaml))
 		require.ErrorContains(t, err, bad.err)

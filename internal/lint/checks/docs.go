@@ -80,6 +80,9 @@ recording_rules:
   name_pattern: "[a-z_]+:[a-z0-9_]+:[a-z0-9_]+"  # level:metric:operations; unset: record/name is off
 namespace_labels:                  # labels of namespaces, for ruleNamespaceSelector
   apps: {monitoring: enabled}
+rule_file_sets:                    # rule files one Prometheus loads (its rule_files globs), for syntax/duplicate-alert across files
+- name: production
+  rule_files: [rules/*.yaml, alerts/*.yml]
 checks:                            # per-check severity: error, warning, info or off
   alert/missing-for: off
   promql/histogram-quantile-per-series: warning
