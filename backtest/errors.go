@@ -32,9 +32,12 @@ const (
 	// ErrCannotRecord is a source that cannot store a recording rule's
 	// output (a remote query API) while a later rule reads it.
 	ErrCannotRecord
+	// ErrUnsupported is a rule set the backtest cannot evaluate faithfully
+	// (a rule reading what a later rule of its own group records).
+	ErrUnsupported
 )
 
-var errorKindNames = [...]string{"usage", "source", "no-data", "rule-file", "query", "too-many-series", "cannot-record"}
+var errorKindNames = [...]string{"usage", "source", "no-data", "rule-file", "query", "too-many-series", "cannot-record", "unsupported"}
 
 func (k ErrorKind) String() string {
 	if int(k) < len(errorKindNames) {

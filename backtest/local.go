@@ -2,6 +2,7 @@ package backtest
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"github.com/prometheus/prometheus/promql"
@@ -35,10 +36,18 @@ const (
 // local evaluates with the embedded engine over a queryable merged with an
 // in-memory overlay holding the recorded series.
 type local struct {
-	engine  *promql.Engine
-	base    storage.Queryable
-	overlay *memstore.Store
-	merged  storage.Queryable
+	engine *promql.Engine
+	base   storage.Queryable
+	// gens hold the recorded series, one store per generation: Forget
+	// drops the generations no later query reads and starts a new one.
+	gens   []*generation
+	merged storage.Queryable
+}
+
+type generation struct {
+	store *memstore.Store
+	// maxT is the latest sample time recorded into store.
+	maxT int64
 }
 
 // NewLocal evaluates with the embedded PromQL engine over q (an opened TSDB,
@@ -53,7 +62,7 @@ func NewLocal(q storage.Queryable, opts LocalOptions) Source {
 	if opts.Parser == nil {
 		opts.Parser = parser.NewParser(parser.Options{})
 	}
-	l := &local{base: q, overlay: memstore.New()}
+	l := &local{base: q, gens: []*generation{{store: memstore.New(), maxT: math.MinInt64}}}
 	l.engine = promql.NewEngine(promql.EngineOpts{
 		MaxSamples:           opts.MaxSamples,
 		Timeout:              opts.Timeout,
@@ -73,12 +82,18 @@ func (l *local) querier(mint, maxt int64) (storage.Querier, error) {
 	if err != nil {
 		return nil, err
 	}
-	oq, err := l.overlay.Querier(mint, maxt)
-	if err != nil {
-		_ = bq.Close()
-		return nil, err
+	qs := []storage.Querier{bq}
+	for _, g := range l.gens {
+		if g.store.NumSeries() == 0 {
+			continue
+		}
+		gq, _ := g.store.Querier(mint, maxt)
+		qs = append(qs, gq)
 	}
-	return storage.NewMergeQuerier([]storage.Querier{bq, oq}, nil, storage.ChainedSeriesMerge), nil
+	if len(qs) == 1 {
+		return bq, nil
+	}
+	return storage.NewMergeQuerier(qs, nil, storage.ChainedSeriesMerge), nil
 }
 
 func (l *local) QueryRange(ctx context.Context, expr string, start, end time.Time, step time.Duration) (promql.Matrix, error) {
@@ -101,8 +116,10 @@ func (l *local) QueryRange(ctx context.Context, expr string, start, end time.Tim
 }
 
 func (l *local) Record(m promql.Matrix) error {
-	app := l.overlay.AppenderV2(context.Background())
+	g := l.gens[len(l.gens)-1]
+	app := g.store.AppenderV2(context.Background())
 	for _, s := range m {
+		g.maxT = max(g.maxT, lastT(s))
 		if err := appendSeries(app, s); err != nil {
 			_ = app.Rollback()
 			return err
@@ -112,6 +129,30 @@ func (l *local) Record(m promql.Matrix) error {
 }
 
 func (l *local) Close() error { return nil }
+
+// Forget drops the recorded samples before t that no later query reads,
+// a generation at a time, and starts a new generation.
+func (l *local) Forget(before time.Time) {
+	b := before.UnixMilli()
+	kept := l.gens[:0]
+	for _, g := range l.gens {
+		if g.maxT >= b {
+			kept = append(kept, g)
+		}
+	}
+	l.gens = append(kept, &generation{store: memstore.New(), maxT: math.MinInt64})
+}
+
+func lastT(s promql.Series) int64 {
+	t := int64(math.MinInt64)
+	if n := len(s.Floats); n > 0 {
+		t = s.Floats[n-1].T
+	}
+	if n := len(s.Histograms); n > 0 {
+		t = max(t, s.Histograms[n-1].T)
+	}
+	return t
+}
 
 // appendSeries appends a series' floats and histograms in time order.
 func appendSeries(app storage.AppenderV2, s promql.Series) error {

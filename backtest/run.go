@@ -1,0 +1,365 @@
+package backtest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/prometheus/prometheus/promql"
+	"github.com/prometheus/prometheus/promql/parser"
+)
+
+// Options say what a run covers.
+type Options struct {
+	// From and To bound the evaluations: every group is evaluated at each of
+	// its times in [From, To], aligned as a Prometheus server aligns them.
+	From, To time.Time
+	// Window is how much of the range is evaluated at once; memory grows
+	// with it. Zero means DefaultWindow.
+	Window time.Duration
+	// MaxSeries fails the run when a rule's query returns more series;
+	// zero means no limit.
+	MaxSeries int
+	// FlapWindow: an episode that starts firing within this time after the
+	// previous episode of the same alert and labels resolved is a flap.
+	// Zero means DefaultFlapWindow.
+	FlapWindow time.Duration
+	// LookbackDelta is the source's lookback, used to know how long
+	// recorded series must be kept; zero means 5m.
+	LookbackDelta time.Duration
+	// ExternalURL is what templates see as $externalURL.
+	ExternalURL *url.URL
+}
+
+// Defaults.
+const (
+	DefaultWindow     = 6 * time.Hour
+	DefaultFlapWindow = 15 * time.Minute
+)
+
+// Report is what a run found.
+type Report struct {
+	From, To time.Time
+	// Episodes are all episodes of all alerts, ordered by start.
+	Episodes []Episode
+	// Alerts holds one entry per alerting rule name, in file order.
+	Alerts []AlertStats
+	// Warnings are things that went wrong in single evaluations (a limit
+	// exceeded, a recording rule skipped) without stopping the run.
+	Warnings []string
+}
+
+// Run evaluates the rule set over [From, To] and reports the alerts'
+// episodes. A RuleSet holds the alerts' state, so it is run once.
+func Run(ctx context.Context, src Source, rs *RuleSet, opts Options) (*Report, error) {
+	if err := opts.fill(); err != nil {
+		return nil, err
+	}
+	if rs.used {
+		return nil, &Error{Kind: ErrUsage, Msg: "a rule set can be run only once; load it again"}
+	}
+	rs.used = true
+	order, err := rs.order()
+	if err != nil {
+		return nil, err
+	}
+	r := &runner{src: src, rs: rs, opts: opts, tr: newTracker(), skip: map[*rule]bool{}}
+	keep := rs.lookback(opts.LookbackDelta)
+	for ws := opts.From; !ws.After(opts.To); ws = ws.Add(opts.Window) {
+		we := ws.Add(opts.Window)
+		if end := opts.To.Add(time.Nanosecond); we.After(end) {
+			we = end
+		}
+		for _, rl := range order {
+			if err := r.evalRule(ctx, rl, ws, we); err != nil {
+				return nil, err
+			}
+		}
+		if f, ok := src.(forgetter); ok && keep >= 0 {
+			f.Forget(we.Add(-keep))
+		}
+	}
+	return r.report(), nil
+}
+
+func (o *Options) fill() error {
+	if o.From.IsZero() || o.To.IsZero() {
+		return &Error{Kind: ErrUsage, Msg: "both the start and the end of the range are needed"}
+	}
+	if o.From.After(o.To) {
+		return &Error{Kind: ErrUsage, Msg: fmt.Sprintf("the range starts (%s) after it ends (%s)", o.From.UTC().Format(time.RFC3339), o.To.UTC().Format(time.RFC3339))}
+	}
+	if o.Window <= 0 {
+		o.Window = DefaultWindow
+	}
+	if o.FlapWindow <= 0 {
+		o.FlapWindow = DefaultFlapWindow
+	}
+	if o.LookbackDelta <= 0 {
+		o.LookbackDelta = 5 * time.Minute
+	}
+	if o.ExternalURL == nil {
+		o.ExternalURL = &url.URL{}
+	}
+	return nil
+}
+
+// forgetter is a source that can drop recorded samples no later query
+// reads (NewLocal's source does).
+type forgetter interface {
+	Forget(before time.Time)
+}
+
+type runner struct {
+	src  Source
+	rs   *RuleSet
+	opts Options
+	tr   *tracker
+	// skip holds recording rules the source cannot record and no rule reads.
+	skip     map[*rule]bool
+	warnings []string
+}
+
+// times returns the group's evaluation times in [from, to): those of a
+// server, aligned by Prometheus's EvalTimestamp, from the first at or
+// after the run's start.
+func (g *group) times(runFrom, from, to time.Time) []time.Time {
+	iv := g.g.Interval()
+	first := g.g.EvalTimestamp(runFrom.UnixNano())
+	if first.Before(runFrom) {
+		first = first.Add(iv)
+	}
+	k := int64(0)
+	if from.After(first) {
+		k = int64((from.Sub(first) + iv - 1) / iv)
+	}
+	var out []time.Time
+	for t := first.Add(time.Duration(k) * iv); t.Before(to); t = t.Add(iv) {
+		out = append(out, t)
+	}
+	return out
+}
+
+// evalRule evaluates one rule at its group's times in [from, to): one
+// range query, then the rule's own Eval at each time, served from it.
+func (r *runner) evalRule(ctx context.Context, rl *rule, from, to time.Time) error {
+	if r.skip[rl] {
+		return nil
+	}
+	times := rl.group.times(r.opts.From, from, to)
+	if len(times) == 0 {
+		return nil
+	}
+	g := rl.group.g
+	off, step := g.QueryOffset(), g.Interval()
+	start := times[0].Add(-off)
+	var vecs []promql.Vector
+	if !rl.stepwise {
+		m, err := r.src.QueryRange(ctx, rl.expr, start, times[len(times)-1].Add(-off), step)
+		if err != nil {
+			return r.queryError(rl, err)
+		}
+		if err := r.checkSeries(rl, len(m), times); err != nil {
+			return err
+		}
+		vecs = byStep(m, start, step, len(times))
+	}
+	var cur int
+	qf := func(ctx context.Context, q string, t time.Time) (promql.Vector, error) {
+		if vecs != nil && q == rl.expr && t.Equal(times[cur].Add(-off)) {
+			v := vecs[cur]
+			vecs[cur] = nil
+			return v, nil
+		}
+		v, err := r.instant(ctx, q, t)
+		if err == nil && q == rl.expr {
+			err = r.checkSeries(rl, len(v), times[cur:cur+1])
+		}
+		return v, err
+	}
+	rec := newRecorded()
+	for i, ts := range times {
+		cur = i
+		out, err := rl.r.Eval(ctx, off, ts, qf, r.opts.ExternalURL, g.Limit())
+		if err != nil {
+			var qe *Error
+			if errors.As(err, &qe) {
+				return qe
+			}
+			r.warn(rl, ts, err)
+		}
+		if a, ok := rl.alerting(); ok {
+			r.tr.observe(a, ts)
+		} else if err == nil {
+			rec.add(out)
+		}
+	}
+	if _, ok := rl.alerting(); ok || len(rec.m) == 0 {
+		return nil
+	}
+	return r.record(rl, rec.m)
+}
+
+func (r *runner) checkSeries(rl *rule, n int, times []time.Time) error {
+	if r.opts.MaxSeries <= 0 || n <= r.opts.MaxSeries {
+		return nil
+	}
+	return &Error{Kind: ErrTooManySeries, Range: rl.pos, Rule: rl.r.Name(),
+		Msg: fmt.Sprintf("its query returned %d series between %s and %s, more than --max-series %d", n, fmtTime(times[0]), fmtTime(times[len(times)-1]), r.opts.MaxSeries)}
+}
+
+// record writes a recording rule's output to the source.
+func (r *runner) record(rl *rule, m promql.Matrix) error {
+	err := r.src.Record(m)
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if !errors.As(err, &e) || e.Kind != ErrCannotRecord {
+		return &Error{Kind: ErrSource, Range: rl.pos, Rule: rl.r.Name(), Msg: "cannot store its output", Err: err}
+	}
+	if readers := r.rs.readers(rl); len(readers) > 0 {
+		return &Error{Kind: ErrCannotRecord, Range: readers[0].pos, Rule: readers[0].r.Name(),
+			Msg: fmt.Sprintf("reads %q, which the recording rule at %s writes, and this source cannot evaluate recording rules the server does not have; use --tsdb or --remote-read", rl.r.Name(), rl.pos)}
+	}
+	r.skip[rl] = true
+	r.warnings = append(r.warnings, fmt.Sprintf("%s: recording rule %q skipped: the source cannot record, and no rule reads it", rl.pos, rl.r.Name()))
+	return nil
+}
+
+func (r *runner) queryError(rl *rule, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		if e.Rule == "" {
+			e.Rule, e.Range = rl.r.Name(), rl.pos
+		}
+		return e
+	}
+	return &Error{Kind: ErrQuery, Range: rl.pos, Rule: rl.r.Name(), Msg: "its query failed", Err: err}
+}
+
+func (r *runner) warn(rl *rule, ts time.Time, err error) {
+	const maxWarnings = 100
+	if len(r.warnings) < maxWarnings {
+		r.warnings = append(r.warnings, fmt.Sprintf("%s: rule %q at %s: %v", rl.pos, rl.r.Name(), fmtTime(ts), err))
+	}
+}
+
+// instant answers a query other than the rule's own (one a template
+// makes) with a one-step range query: the instant query at t.
+func (r *runner) instant(ctx context.Context, q string, t time.Time) (promql.Vector, error) {
+	m, err := r.src.QueryRange(ctx, q, t, t, time.Second)
+	if err != nil {
+		return nil, err
+	}
+	return byStep(m, t, time.Second, 1)[0], nil
+}
+
+// byStep turns a range query's matrix into the vector at each step.
+func byStep(m promql.Matrix, start time.Time, step time.Duration, n int) []promql.Vector {
+	out := make([]promql.Vector, n)
+	s0, st := start.UnixMilli(), step.Milliseconds()
+	for _, s := range m {
+		for _, p := range s.Floats {
+			if i := (p.T - s0) / st; i >= 0 && i < int64(n) {
+				out[i] = append(out[i], promql.Sample{Metric: s.Metric, T: p.T, F: p.F})
+			}
+		}
+		for _, p := range s.Histograms {
+			if i := (p.T - s0) / st; i >= 0 && i < int64(n) {
+				out[i] = append(out[i], promql.Sample{Metric: s.Metric, T: p.T, H: p.H})
+			}
+		}
+	}
+	return out
+}
+
+// recorded gathers a recording rule's output vectors into a matrix.
+type recorded struct {
+	m     promql.Matrix
+	index map[uint64]int
+}
+
+func newRecorded() *recorded { return &recorded{index: map[uint64]int{}} }
+
+func (rc *recorded) add(v promql.Vector) {
+	for _, s := range v {
+		h := s.Metric.Hash()
+		i, ok := rc.index[h]
+		if !ok {
+			i = len(rc.m)
+			rc.index[h] = i
+			rc.m = append(rc.m, promql.Series{Metric: s.Metric})
+		}
+		if s.H != nil {
+			rc.m[i].Histograms = append(rc.m[i].Histograms, promql.HPoint{T: s.T, H: s.H})
+		} else {
+			rc.m[i].Floats = append(rc.m[i].Floats, promql.FPoint{T: s.T, F: s.F})
+		}
+	}
+}
+
+// lookback is how long before a window's end recorded samples may still
+// be read: the longest reach back of any rule's expression (ranges,
+// offsets, lookback) plus its group's query offset and interval; -1 when
+// an expression reaches to fixed times (@), so nothing is dropped.
+func (rs *RuleSet) lookback(delta time.Duration) time.Duration {
+	var maxBack time.Duration
+	t := time.Unix(1e9, 0)
+	for _, g := range rs.groups {
+		for _, rl := range g.rules {
+			if usesAt(rl.r.Query()) {
+				return -1
+			}
+			stmt := &parser.EvalStmt{Expr: rl.r.Query(), Start: t, End: t, LookbackDelta: delta}
+			mint, _ := promql.FindMinMaxTime(stmt)
+			back := t.Sub(time.UnixMilli(mint)) + g.g.QueryOffset() + g.g.Interval()
+			maxBack = max(maxBack, back)
+		}
+	}
+	return maxBack
+}
+
+// usesStartEnd reports whether e uses @ start() or @ end(), which a range
+// query reads as the range's bounds and an instant query as its time.
+func usesStartEnd(e parser.Expr) bool {
+	found := false
+	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
+		switch n := n.(type) {
+		case *parser.VectorSelector:
+			found = found || n.StartOrEnd != 0
+		case *parser.SubqueryExpr:
+			found = found || n.StartOrEnd != 0
+		}
+		return nil
+	})
+	return found
+}
+
+func usesAt(e parser.Expr) bool {
+	at := false
+	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
+		switch n := n.(type) {
+		case *parser.VectorSelector:
+			at = at || n.Timestamp != nil || n.StartOrEnd != 0
+		case *parser.SubqueryExpr:
+			at = at || n.Timestamp != nil || n.StartOrEnd != 0
+		}
+		return nil
+	})
+	return at
+}
+
+func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func (r *runner) report() *Report {
+	eps := r.tr.episodes()
+	return &Report{
+		From: r.opts.From, To: r.opts.To,
+		Episodes: eps,
+		Alerts:   stats(r.rs.Alerts(), eps, r.opts.From, r.opts.To, r.opts.FlapWindow),
+		Warnings: r.warnings,
+	}
+}

@@ -1,0 +1,149 @@
+package backtest
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/codevaldcortex/rulecheck/internal/memstore"
+)
+
+func writeRules(t *testing.T, content string) []RuleFile {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "rules.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o600))
+	return []RuleFile{{Path: p}}
+}
+
+func dataStore(t *testing.T) *memstore.Store {
+	s := memstore.New()
+	appendGen(t, s.AppenderV2(context.Background()), t0, 0, 3*time.Hour, 15*time.Second, testSeries())
+	return s
+}
+
+func TestRunErrorsCarryTheirKind(t *testing.T) {
+	tests := []struct {
+		name  string
+		rules string
+		opts  Options
+		kind  ErrorKind
+		line  int
+	}{
+		{"from after to", "groups: []\n", Options{From: t0.Add(time.Hour), To: t0}, ErrUsage, 0},
+		{"forward read in one group", `groups:
+  - name: g
+    rules:
+      - alert: A
+        expr: x:sum > 0
+      - record: x:sum
+        expr: sum(up)
+`, Options{From: t0, To: t0.Add(time.Hour)}, ErrUnsupported, 4},
+		{"writer with a larger query offset", `groups:
+  - name: w
+    query_offset: 1m
+    rules:
+      - record: x:sum
+        expr: sum(up)
+  - name: r
+    rules:
+      - alert: A
+        expr: x:sum > 0
+`, Options{From: t0, To: t0.Add(time.Hour)}, ErrUnsupported, 9},
+		{"reads ALERTS", `groups:
+  - name: g
+    rules:
+      - alert: A
+        expr: ALERTS{alertname="B"} == 1
+`, Options{From: t0, To: t0.Add(time.Hour)}, ErrUnsupported, 4},
+		{"too many series", `groups:
+  - name: g
+    rules:
+      - alert: A
+        expr: up > 0
+`, Options{From: t0, To: t0.Add(time.Hour), MaxSeries: 3}, ErrTooManySeries, 4},
+		{"query error", `groups:
+  - name: g
+    rules:
+      - alert: A
+        expr: sum_over_time(up[2h:1ms]) > 0
+`, Options{From: t0, To: t0.Add(time.Hour)}, ErrQuery, 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rs, err := LoadRules(writeRules(t, tc.rules), LoadOptions{})
+			require.NoError(t, err)
+			src := NewLocal(dataStore(t), LocalOptions{MaxSamples: 1_000_000})
+			rep, err := Run(context.Background(), src, rs, tc.opts)
+			assert.Nil(t, rep)
+			var e *Error
+			require.True(t, errors.As(err, &e), "%v", err)
+			assert.Equal(t, tc.kind, e.Kind, "%v", err)
+			assert.Equal(t, tc.line, e.Line, "%v", err)
+		})
+	}
+}
+
+func TestLoadRulesNamesFileAndLine(t *testing.T) {
+	files := writeRules(t, "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up >\n")
+	_, err := LoadRules(files, LoadOptions{})
+	var e *Error
+	require.True(t, errors.As(err, &e), "%v", err)
+	assert.Equal(t, ErrRuleFile, e.Kind)
+	assert.Equal(t, files[0].Path, e.File)
+	assert.Equal(t, 5, e.Line)
+}
+
+func TestLoadRulesReadsCRDsAndGivenContent(t *testing.T) {
+	crd := `apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata:
+  name: r
+  namespace: ns
+spec:
+  groups:
+    - name: g
+      rules:
+        - alert: FromCRD
+          expr: up == 0
+`
+	rs, err := LoadRules([]RuleFile{{Path: "at-rev/rules.yaml", Content: []byte(crd)}}, LoadOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"FromCRD"}, rs.Alerts())
+}
+
+func TestRunTwiceIsRefused(t *testing.T) {
+	rs, err := LoadRules([]RuleFile{{Path: "testdata/equiv.yaml"}}, LoadOptions{})
+	require.NoError(t, err)
+	src := NewLocal(dataStore(t), LocalOptions{})
+	_, err = Run(context.Background(), src, rs, Options{From: t0, To: t0.Add(time.Hour)})
+	require.NoError(t, err)
+	_, err = Run(context.Background(), src, rs, Options{From: t0, To: t0.Add(time.Hour)})
+	var e *Error
+	require.True(t, errors.As(err, &e))
+	assert.Equal(t, ErrUsage, e.Kind)
+}
+
+func TestStats(t *testing.T) {
+	at := func(m int) time.Time { return t0.Add(time.Duration(m) * time.Minute) }
+	a := labels.FromStrings("alertname", "A", "i", "a")
+	b := labels.FromStrings("alertname", "A", "i", "b")
+	eps := []Episode{
+		{Alert: "A", Labels: a, Pending: at(0), Firing: at(5), Resolved: at(15)},
+		{Alert: "A", Labels: b, Pending: at(8), Firing: at(10), Resolved: at(20)},
+		{Alert: "A", Labels: a, Pending: at(25), Firing: at(25), Resolved: at(30)},
+		{Alert: "A", Labels: a, Pending: at(40), Resolved: at(41)},
+		{Alert: "A", Labels: b, Pending: at(50), Firing: at(55)},
+	}
+	got := stats([]string{"A", "B"}, eps, at(0), at(100), 15*time.Minute)
+	assert.Equal(t, []AlertStats{
+		{Alert: "A", Episodes: 4, PendingOnly: 1, FiringTime: 70 * time.Minute, MedianFiring: 10 * time.Minute, Flaps: 1, FiringShare: 0.65},
+		{Alert: "B"},
+	}, got)
+}
