@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/prometheus/model/labels"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/position"
 )
 
 // DuplicateAlert reports alerts defined twice with the same labels in rule
@@ -34,9 +35,14 @@ linted files, given with --prometheus or listed under prometheus: in
 files not known to be loaded together are not compared, so linting many
 unrelated rule sets at once does not report their common alert names.
 
-Two rules whose expressions select series that differ in a label both
-results keep (handler="/a" and handler!="/a") make different alerts and
-are not reported.`,
+With one expression the two always fire together: an error. With
+different expressions they collide only while both fire for the same
+series, which the expressions alone rarely tell: a warning (one alert name
+for several conditions is a common pattern; give each condition its own
+name, or a label that tells them apart). Not reported: two rules whose
+expressions select series that differ in a label both results keep
+(handler="/a" and handler!="/a"), and two whose conditions on the same
+series cannot hold at once (x == 0 and x > 0, without keep_firing_for).`,
 	Example: `groups:
 - name: example
   rules:
@@ -61,7 +67,15 @@ are not reported.`,
 				if prev.by != "" {
 					where += ", and " + prev.by + " loads both"
 				}
-				p.Reportf(r.NamePos, "alert %s with labels {%s} is already defined at %s: Alertmanager cannot tell their alerts apart", r.Name, labelKey(r.Raw.Labels), where)
+				if sameExpr(prev.rule, r) {
+					p.Reportf(r.NamePos, "alert %s with labels {%s} and the same expression is already defined at %s: the two always fire together and Alertmanager cannot tell their alerts apart", r.Name, labelKey(r.Raw.Labels), where)
+					continue
+				}
+				p.Report(lint.Finding{
+					Range:    position.At(p.File.Path, r.NamePos.Line, r.NamePos.Column),
+					Severity: lint.Warning,
+					Message:  fmt.Sprintf("alert %s with labels {%s} is already defined at %s with another expression: when both fire for the same series, Alertmanager cannot tell their alerts apart and their ALERTS series collide (give each condition its own name, or a label that tells them apart)", r.Name, labelKey(r.Raw.Labels), where),
+				})
 			}
 		}
 	},
@@ -87,7 +101,7 @@ var firstDefinitions = &lint.Shared[struct{}, map[*lint.Rule]definition]{Name: "
 		}
 		key := r.Name + "\x00" + labelKey(r.Raw.Labels)
 		for _, prev := range seen[key] {
-			if disjointResults(proj, prev, r) {
+			if disjointResults(proj, prev, r) || exclusiveConditions(prev, r) {
 				continue
 			}
 			if unitOf(prev) == unitOf(r) {
@@ -204,4 +218,13 @@ func excludes(eq, other *labels.Matcher) bool {
 		return false
 	}
 	return !other.Matches(eq.Value)
+}
+
+// sameExpr tells whether two rules have the same expression, as Prometheus
+// prints it.
+func sameExpr(a, b *lint.Rule) bool {
+	if a.Expr == nil || b.Expr == nil || a.Expr.AST == nil || b.Expr.AST == nil {
+		return false
+	}
+	return a.Expr.AST.String() == b.Expr.AST.String()
 }
