@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
-	"github.com/codevaldcortex/rulecheck/internal/lint/tmplref"
 )
 
 // AlertValueInLabels reports $value, or a label whose value is a sample
@@ -41,7 +40,7 @@ binary operations that keep it. Other labels are taken to be stable.`,
 				valueLabels = p.Project.ValueLabels(r.Expr.AST)
 			}
 			for _, t := range r.Labels {
-				info := tmplref.Inspect(t.Text.Value)
+				info := inspected.Get(p.Project, t.Text.Value)
 				if info == nil {
 					continue
 				}

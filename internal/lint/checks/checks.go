@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/lint/tmplref"
 )
 
 var registry []*lint.Check
@@ -116,3 +117,9 @@ func quoteList(names []string) string {
 }
 
 func durString(d time.Duration) string { return model.Duration(d).String() }
+
+// inspected is what each label and annotation template refers to, parsed
+// once for all the template checks. Callers must not change the result.
+var inspected = &lint.Shared[string, *tmplref.Info]{Name: "template references", Compute: func(_ *lint.Project, text string) *tmplref.Info {
+	return tmplref.Inspect(text)
+}}

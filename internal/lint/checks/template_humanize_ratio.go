@@ -4,7 +4,6 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
-	"github.com/codevaldcortex/rulecheck/internal/lint/tmplref"
 	"github.com/codevaldcortex/rulecheck/internal/selector"
 )
 
@@ -27,7 +26,7 @@ nobody reads as 5%. Use humanizePercentage, which prints "5%".`,
 			}
 			for _, group := range [][]*lint.Template{r.Labels, r.Annotations} {
 				for _, t := range group {
-					info := tmplref.Inspect(t.Text.Value)
+					info := inspected.Get(p.Project, t.Text.Value)
 					if info == nil {
 						continue
 					}

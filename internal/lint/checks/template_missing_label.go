@@ -2,7 +2,6 @@ package checks
 
 import (
 	"github.com/codevaldcortex/rulecheck/internal/lint"
-	"github.com/codevaldcortex/rulecheck/internal/lint/tmplref"
 )
 
 // TemplateMissingLabel reports $labels references the alert cannot carry.
@@ -32,7 +31,7 @@ in the expression (add it to by (...)), or stop using it.`,
 			ls := p.Project.Labels(r.Expr.AST)
 			for _, group := range [][]*lint.Template{r.Labels, r.Annotations} {
 				for _, t := range group {
-					info := tmplref.Inspect(t.Text.Value)
+					info := inspected.Get(p.Project, t.Text.Value)
 					if info == nil {
 						continue
 					}

@@ -44,7 +44,7 @@ template: ...>" in place of the text. Give functions the types they take.`,
 			rd := newRenderer(p, r)
 			for _, group := range [][]*lint.Template{r.Labels, r.Annotations} {
 				for _, t := range group {
-					if tmplref.Inspect(t.Text.Value) == nil {
+					if inspected.Get(p.Project, t.Text.Value) == nil {
 						continue // syntax/template reports it
 					}
 					err := rd.failsAlways(t.Text.Value)
@@ -99,9 +99,11 @@ func (rd *renderer) render(text string, oneSeries bool) error {
 }
 
 // failsAlways renders a template with both query results and returns the
-// error of the second when both fail.
+// error of the second when both fail. A template without actions renders
+// to its text, so it is not rendered (TestPlainTextRenders shows that
+// rendering it never fails).
 func (rd *renderer) failsAlways(text string) error {
-	if rd.render(text, false) == nil {
+	if tmplref.IsPlainText(text) || rd.render(text, false) == nil {
 		return nil
 	}
 	return rd.render(text, true)

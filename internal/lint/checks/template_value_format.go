@@ -6,7 +6,6 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
-	"github.com/codevaldcortex/rulecheck/internal/lint/tmplref"
 )
 
 // TemplateValueFormat reports $value printed raw where it is fractional.
@@ -35,7 +34,7 @@ latency in seconds, printf "%.0f" for a count from increase().`,
 			}
 			for _, group := range [][]*lint.Template{r.Labels, r.Annotations} {
 				for _, t := range group {
-					info := tmplref.Inspect(t.Text.Value)
+					info := inspected.Get(p.Project, t.Text.Value)
 					if info == nil {
 						continue
 					}

@@ -4,6 +4,7 @@
 package tmplref
 
 import (
+	"strings"
 	"text/template/parse"
 )
 
@@ -41,6 +42,18 @@ var formatFuncs = map[string]bool{
 // references to $labels and $value. It returns nil when the template does
 // not parse (syntax/template reports that).
 func Inspect(text string) *Info {
+	if IsPlainText(text) {
+		// No action: the parse is one text node, which refers to nothing.
+		return &Info{}
+	}
+	return inspect(text)
+}
+
+// IsPlainText tells whether a template holds no action: it parses to its
+// own text and renders to it whatever the data.
+func IsPlainText(text string) bool { return !strings.Contains(text, "{{") }
+
+func inspect(text string) *Info {
 	tr := parse.New("t")
 	tr.Mode = parse.SkipFuncCheck
 	treeSet := map[string]*parse.Tree{}

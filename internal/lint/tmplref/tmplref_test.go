@@ -33,3 +33,15 @@ func TestInspectTemplate(t *testing.T) {
 	}
 	assert.Nil(t, Inspect("{{ $labels.x "))
 }
+
+// A template without "{{" is answered without parsing: the same as the
+// full parse gives.
+func TestInspectPlainTextShortcut(t *testing.T) {
+	for _, text := range []string{"", "Disk is full.", "a }} b", "{ $labels.x }", "100% {not an action}", "line\nbreak $value"} {
+		t.Run(text, func(t *testing.T) {
+			require.True(t, IsPlainText(text))
+			assert.Equal(t, inspect(text), Inspect(text))
+		})
+	}
+	assert.False(t, IsPlainText("{{ $value }}"))
+}
