@@ -3,7 +3,6 @@ package remotesource_test
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/prometheus/prometheus/tsdb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -62,13 +60,11 @@ func serve(t *testing.T, opts promserver.Options) *promserver.Server {
 	return s
 }
 
-// localTSDB opens a copy of the demo data with Prometheus's tsdb package,
-// as --tsdb reads a data directory.
+// localTSDB opens a copy of the demo data as --tsdb does.
 func localTSDB(t *testing.T) backtest.Source {
 	t.Helper()
-	db, err := tsdb.Open(demoData(t), slog.New(slog.DiscardHandler), nil, tsdb.DefaultOptions(), nil)
+	db, err := backtest.OpenTSDB(demoData(t))
 	require.NoError(t, err)
-	db.DisableCompactions()
 	t.Cleanup(func() { _ = db.Close() })
 	return backtest.NewLocal(db, backtest.LocalOptions{})
 }
