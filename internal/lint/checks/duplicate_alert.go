@@ -50,7 +50,8 @@ series cannot hold at once (x == 0 and x > 0, without keep_firing_for).`,
     expr: up == 0
     labels: {severity: critical}
   - alert: InstanceDown
-    expr: up{job="node"} == 0
+    expr: up == 0
+    for: 5m
     labels: {severity: critical}`,
 	Run: func(p *lint.Pass) {
 		earlier := firstDefinitions.Get(p.Project, struct{}{})
