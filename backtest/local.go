@@ -2,9 +2,12 @@ package backtest
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"strings"
 	"time"
 
+	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/storage"
@@ -25,6 +28,9 @@ type LocalOptions struct {
 	Timeout time.Duration
 	// Parser parses expressions; nil means Prometheus's default parser.
 	Parser parser.Parser
+	// MaxSeries fails a query one of whose selectors selects more series
+	// (an *Error of kind ErrTooManySeries); zero means no limit.
+	MaxSeries int
 }
 
 // Defaults of a Prometheus server.
@@ -72,6 +78,9 @@ func NewLocal(q storage.Queryable, opts LocalOptions) Source {
 		Parser:               opts.Parser,
 	})
 	l.merged = storage.QueryableFunc(l.querier)
+	if opts.MaxSeries > 0 {
+		l.merged = limitSeries(l.merged, opts.MaxSeries)
+	}
 	return l
 }
 
@@ -171,4 +180,59 @@ func appendSeries(app storage.AppenderV2, s promql.Series) error {
 		}
 	}
 	return nil
+}
+
+// limitSeries makes every Select of q fail once it has given more than max
+// series.
+func limitSeries(q storage.Queryable, maxSeries int) storage.Queryable {
+	return storage.QueryableFunc(func(mint, maxt int64) (storage.Querier, error) {
+		qr, err := q.Querier(mint, maxt)
+		if err != nil {
+			return nil, err
+		}
+		return &limitQuerier{Querier: qr, max: maxSeries}, nil
+	})
+}
+
+type limitQuerier struct {
+	storage.Querier
+	max int
+}
+
+func (q *limitQuerier) Select(ctx context.Context, sortSeries bool, hints *storage.SelectHints, ms ...*labels.Matcher) storage.SeriesSet {
+	return &limitSet{SeriesSet: q.Querier.Select(ctx, sortSeries, hints, ms...), max: q.max, sel: ms}
+}
+
+type limitSet struct {
+	storage.SeriesSet
+	max, n int
+	sel    []*labels.Matcher
+	err    error
+}
+
+func (s *limitSet) Next() bool {
+	if s.err != nil || !s.SeriesSet.Next() {
+		return false
+	}
+	s.n++
+	if s.n > s.max {
+		s.err = &Error{Kind: ErrTooManySeries, Msg: fmt.Sprintf("the selector %s selects more than --max-series %d series", selectorString(s.sel), s.max)}
+		return false
+	}
+	return true
+}
+
+func (s *limitSet) Err() error {
+	if s.err != nil {
+		return s.err
+	}
+	return s.SeriesSet.Err()
+}
+
+func selectorString(ms []*labels.Matcher) string {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = m.String()
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
 }

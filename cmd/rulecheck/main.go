@@ -28,6 +28,9 @@ Usage:
   rulecheck check rules FILE ...             the syntax checks of lint (promtool's habit)
   rulecheck compat --promtool PATH [DIR]     compare verdicts with promtool
   rulecheck explain [--at TIME] FILE[:LINE]  chart a test group's series and alert states
+  rulecheck backtest --from T --to T --tsdb DIR RULES
+                                             replay the rules over recorded data: what
+                                             would they have paged? (--baseline: what changed)
   rulecheck version                          print the version (also --version)
   rulecheck help                             show this help
 
@@ -56,7 +59,7 @@ const (
 )
 
 // commands are the commands "rulecheck" takes, for suggestions.
-var commands = []string{"test", "lint", "mutate", "check", "catalog", "routes", "compat", "explain", "version", "help"}
+var commands = []string{"test", "lint", "mutate", "check", "catalog", "routes", "compat", "explain", "backtest", "version", "help"}
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -80,6 +83,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runCompat(args[1:], stdout, stderr)
 	case "explain":
 		return runExplain(args[1:], stdout, stderr)
+	case "backtest":
+		return runBacktest(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		return runVersion(stdout)
 	case "help", "-h", "-help", "--help":
