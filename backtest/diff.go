@@ -122,7 +122,9 @@ func (e Episode) end(to time.Time) time.Time {
 	return e.Resolved
 }
 
-func labelsEqual(a, b Episode) bool { return a.Labels.Hash() == b.Labels.Hash() && a.Labels.String() == b.Labels.String() }
+func labelsEqual(a, b Episode) bool {
+	return a.Labels.Hash() == b.Labels.Hash() && a.Labels.String() == b.Labels.String()
+}
 
 func sameTimes(a, b Episode) bool {
 	return a.Pending.Equal(b.Pending) && a.Firing.Equal(b.Firing) && a.Resolved.Equal(b.Resolved)
