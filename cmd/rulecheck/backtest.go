@@ -233,33 +233,79 @@ func (bf *backtestFlags) backtest(files []string) (*backtest.Output, error) {
 			return nil, fmt.Errorf("baseline: %w", err)
 		}
 	}
-	db, err := backtest.OpenTSDB(bf.tsdb)
+	ds, err := bf.openData()
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
+	defer ds.close()
 	ctx := context.Background()
-	has, err := backtest.HasData(ctx, db, bf.fromT.Add(-bf.lookback).UnixMilli(), bf.toT.UnixMilli())
-	if err != nil {
-		return nil, &backtest.Error{Kind: backtest.ErrSource, Msg: bf.tsdb + ": cannot read the TSDB", Err: err}
-	}
-	if !has {
-		return nil, &backtest.Error{Kind: backtest.ErrNoData, Msg: fmt.Sprintf("%s holds no samples between %s and %s", bf.tsdb, bf.fromT.Format(time.RFC3339), bf.toT.Format(time.RFC3339))}
+	if ds.check != nil {
+		if err := ds.check(ctx); err != nil {
+			return nil, err
+		}
 	}
 	opts := backtest.Options{From: bf.fromT, To: bf.toT, Window: bf.window, MaxSeries: bf.maxSeries, FlapWindow: bf.flapWindow, LookbackDelta: bf.lookback}
-	local := backtest.LocalOptions{LookbackDelta: bf.lookback, MaxSeries: bf.maxSeries}
-	out := &backtest.Output{Source: bf.tsdb}
-	if out.Report, err = backtest.Run(ctx, backtest.NewLocal(db, local), rs, opts); err != nil {
+	out := &backtest.Output{Source: ds.name}
+	if out.Report, err = runOn(ctx, ds, rs, opts); err != nil {
 		return nil, err
 	}
 	if base != nil {
-		if out.Baseline, err = backtest.Run(ctx, backtest.NewLocal(db, local), base, opts); err != nil {
+		if out.Baseline, err = runOn(ctx, ds, base, opts); err != nil {
 			return nil, fmt.Errorf("baseline: %w", err)
 		}
 		d := backtest.Compare(out.Baseline, out.Report)
 		out.Diff, out.BaselineName = &d, baseName
 	}
 	return out, nil
+}
+
+// dataSource is where the series come from.
+type dataSource struct {
+	// name names the data in the report.
+	name string
+	// open returns a fresh Source: each run (the rules', the baseline's)
+	// gets its own, as recorded series must not leak from one to the other.
+	open func() (backtest.Source, error)
+	// check, when set, fails (ErrNoData) when the range holds no data.
+	check func(ctx context.Context) error
+	close func() error
+}
+
+// openData opens the source the flags name (--tsdb).
+func (bf *backtestFlags) openData() (*dataSource, error) {
+	db, err := backtest.OpenTSDB(bf.tsdb)
+	if err != nil {
+		return nil, err
+	}
+	local := backtest.LocalOptions{LookbackDelta: bf.lookback, MaxSeries: bf.maxSeries}
+	return &dataSource{
+		name:  bf.tsdb,
+		open:  func() (backtest.Source, error) { return backtest.NewLocal(db, local), nil },
+		check: func(ctx context.Context) error { return bf.checkData(ctx, db) },
+		close: db.Close,
+	}, nil
+}
+
+// checkData fails when db has no sample between --from (less the
+// lookback) and --to.
+func (bf *backtestFlags) checkData(ctx context.Context, db *backtest.TSDB) error {
+	has, err := backtest.HasData(ctx, db, bf.fromT.Add(-bf.lookback).UnixMilli(), bf.toT.UnixMilli())
+	if err != nil {
+		return &backtest.Error{Kind: backtest.ErrSource, Msg: bf.tsdb + ": cannot read the TSDB", Err: err}
+	}
+	if !has {
+		return &backtest.Error{Kind: backtest.ErrNoData, Msg: fmt.Sprintf("%s holds no samples between %s and %s", bf.tsdb, bf.fromT.Format(time.RFC3339), bf.toT.Format(time.RFC3339))}
+	}
+	return nil
+}
+
+func runOn(ctx context.Context, ds *dataSource, rs *backtest.RuleSet, opts backtest.Options) (*backtest.Report, error) {
+	src, err := ds.open()
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	return backtest.Run(ctx, src, rs, opts)
 }
 
 // baselineFiles returns the baseline rule files: --baseline's, or the rule
