@@ -45,6 +45,9 @@ type replay struct {
 	// origins maps the rule variants made by the annotation shortcut
 	// (annotations.go) to the rules they stand for.
 	origins map[rules.Rule]rules.Rule
+	// templates are the alerting rules whose templates are checked
+	// against the budget before they are expanded (templates.go).
+	templates map[string][]*alertTemplates
 }
 
 var nopLogger = slog.New(slog.DiscardHandler)
@@ -127,6 +130,8 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 	if err != nil {
 		return nil, err
 	}
+	rp.indexTemplates()
+	rp.mgrOpts.QueryFunc = rp.boundedQueryFunc(rp.mgrOpts.QueryFunc, rp.mgrOpts.ExternalURL)
 	rp.record = newRecorder(rp.start, rp.origin)
 	rp.origins = map[rules.Rule]rules.Rule{}
 	return rp, nil

@@ -61,6 +61,11 @@ func (rp *replay) run(res *TestResult, s schedule) {
 			}
 		} else if errs := rp.evalDue(ctx, s, t, res); len(errs) > 0 {
 			for _, e := range errs {
+				if msg, ok := templateFailure(e); ok {
+					res.BadInput = true
+					res.fail(rp.tg.Line, msg)
+					continue
+				}
 				res.fail(rp.tg.Line, e.Error())
 			}
 			return

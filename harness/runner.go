@@ -86,6 +86,11 @@ type Limits struct {
 	// (or not yet started) then stops between two evaluations, and a query
 	// under way is cancelled.
 	Deadline time.Time
+	// MaxTemplateBytes bounds what the templates of one alerting rule
+	// that are not plain may expand to in one evaluation, for all its
+	// alerts (default tmplbound.DefaultBytes); a range iteration, a list
+	// and a query a template runs count too (see package tmplbound).
+	MaxTemplateBytes int64
 }
 
 // DefaultLimits are the limits used when Options.Limits leaves one zero.

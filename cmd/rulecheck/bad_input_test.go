@@ -65,6 +65,7 @@ var badCases = []badCase{
 	{file: "glob-no-match.yaml", args: []string{"--strict"}, exit: 2, want: `testdata/bad/glob-no-match.yaml:3: rule_files pattern "nothing-matches-*.rules.yaml" matches no file`},
 	{file: "bad-promql.yaml", exit: 2, want: `testdata/bad/bad-promql.rules.yaml:5:15: group "broken", rule 1, "HighErrorRate": could not parse expression: 1:36: parse error: unclosed left parenthesis`},
 	{file: "bad-template.yaml", exit: 2, want: `testdata/bad/bad-template.rules.yaml:4:9: group "templated", rule 1, "InstanceDown": annotation "summary": template: __alert_InstanceDown:1: unexpected "}" in operand`},
+	{file: "template-range.yaml", exit: 2, want: "testdata/bad/template-range.rules.yaml:4:9: alert HugeLabel: the template of labels.big expands to more than 16MiB for one evaluation (--max-template-bytes)"},
 	{file: "crd-wrong-kind.yaml", exit: 2, want: `testdata/bad/crd-wrong-kind.rules.yaml:2:7: kind "PrometheusRules" is not PrometheusRule`},
 	{file: "crd-alias.yaml", exit: 2, want: `testdata/bad/crd-alias.rules.yaml:12:17: group "shared" is defined twice in this file: a YAML alias repeats it`},
 	{file: "crd-no-spec.yaml", exit: 2, want: "testdata/bad/crd-no-spec.rules.yaml:1:1: PrometheusRule monitoring/alerts has no spec"},

@@ -20,6 +20,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/internal/projectconfig"
 	"github.com/codevaldcortex/rulecheck/internal/report"
 	"github.com/codevaldcortex/rulecheck/internal/textsafe"
+	"github.com/codevaldcortex/rulecheck/internal/tmplbound"
 )
 
 const testUsage = `Usage: rulecheck test [flags] [FILE or DIR ...]
@@ -88,6 +89,7 @@ func parseTestFlags(args []string, stderr io.Writer) (tf *testFlags, code int, o
 	fs.IntVar(&tf.lim.MaxSeriesPerTest, "max-series-per-test", harness.DefaultLimits.MaxSeriesPerTest, "largest number of input series in one test group")
 	fs.IntVar(&tf.lim.MaxSteps, "max-steps", harness.DefaultLimits.MaxSteps, "largest number of rule group evaluations in one test group")
 	fs.IntVar(&tf.lim.MaxQuerySamples, "max-query-samples", 0, "largest number of samples one PromQL query may load (default: promtool's 10000 for promtool files, 50000000 for rulecheck fixtures)")
+	fs.Int64Var(&tf.lim.MaxTemplateBytes, "max-template-bytes", tmplbound.DefaultBytes, "largest number of bytes the templates of one alerting rule that are not plain (a range, a defined template, printf with a width, nested escaping...) may expand to in one evaluation, for all its alerts; each range iteration counts 16 and each query 1024")
 	fs.DurationVar(&tf.timeout, "query-timeout", 100*time.Second, "timeout of one PromQL query")
 	fs.DurationVar(&tf.lim.TestTimeout, "test-timeout", 10*time.Minute, "wall time after which one test group's replay is stopped (0: no limit)")
 	fs.DurationVar(&tf.runTimeout, "timeout", time.Hour, "wall time after which the whole run is stopped: every test group still running or waiting fails as bad input (0: no limit)")
@@ -120,7 +122,7 @@ func (tf *testFlags) options(stdout io.Writer) (harness.Options, error) {
 	for _, l := range []struct {
 		name string
 		v    int64
-	}{{"max-samples-per-series", int64(lim.MaxSamplesPerSeries)}, {"max-samples-per-test", int64(lim.MaxSamplesPerTest)}, {"max-series-per-test", int64(lim.MaxSeriesPerTest)}, {"max-steps", int64(lim.MaxSteps)}, {"max-query-samples", int64(lim.MaxQuerySamples)}, {"query-timeout", int64(tf.timeout)}, {"test-timeout", int64(lim.TestTimeout)}, {"timeout", int64(tf.runTimeout)}} {
+	}{{"max-samples-per-series", int64(lim.MaxSamplesPerSeries)}, {"max-samples-per-test", int64(lim.MaxSamplesPerTest)}, {"max-series-per-test", int64(lim.MaxSeriesPerTest)}, {"max-steps", int64(lim.MaxSteps)}, {"max-query-samples", int64(lim.MaxQuerySamples)}, {"max-template-bytes", lim.MaxTemplateBytes}, {"query-timeout", int64(tf.timeout)}, {"test-timeout", int64(lim.TestTimeout)}, {"timeout", int64(tf.runTimeout)}} {
 		if l.v < 0 {
 			return harness.Options{}, fmt.Errorf("--%s: must not be negative", l.name)
 		}

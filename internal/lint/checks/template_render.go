@@ -15,6 +15,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
 	"github.com/codevaldcortex/rulecheck/internal/lint/tmplref"
+	"github.com/codevaldcortex/rulecheck/internal/tmplbound"
 )
 
 // TemplateRender reports templates that fail to render with sample data.
@@ -31,7 +32,11 @@ always). Typical causes are calling a function with the wrong type
 (humanizeDuration on a label that is not a number, a field of a string), a
 function called without its argument, and a regular expression that does
 not compile. Prometheus then sends the alert with "<error expanding
-template: ...>" in place of the text. Give functions the types they take.`,
+template: ...>" in place of the text. Give functions the types they take.
+A template that would expand to more than 16 MiB with the sample data (a
+range over a large count, nested escaping, printf with a huge width) is
+reported too, before any rendering: Prometheus builds it in memory for
+every alert at every evaluation.`,
 	Example: `- alert: SlowTarget
   expr: up == 0
   annotations:
@@ -46,6 +51,10 @@ template: ...>" in place of the text. Give functions the types they take.`,
 				for _, t := range group {
 					if inspected.Get(p.Project, t.Text.Value) == nil {
 						continue // syntax/template reports it
+					}
+					if err := rd.bounded(t.Text.Value); err != nil {
+						p.Reportf(t.Text.Pos(0), "%s %s with sample data (each range iteration counts %d bytes): Prometheus would build it in memory for every alert at every evaluation", t.Key, err, tmplbound.IterationCost)
+						continue
 					}
 					err := rd.failsAlways(t.Text.Value)
 					if err == nil {
@@ -84,18 +93,22 @@ func newRenderer(p *lint.Pass, r *lint.Rule) *renderer {
 
 // render expands a template, every query returning no series or one.
 func (rd *renderer) render(text string, oneSeries bool) error {
-	queryFunc := func(_ context.Context, q string, _ time.Time) (promql.Vector, error) {
-		if _, err := rd.p.Project.Parser.ParseExpr(q); err != nil {
-			return nil, err
-		}
-		if oneSeries {
-			return promql.Vector{rd.one}, nil
-		}
-		return promql.Vector{}, nil
-	}
-	exp := template.NewTemplateExpander(context.Background(), tmplref.Defs+text, rd.name, rd.data, model.Time(0), queryFunc, rd.url, nil)
+	exp := template.NewTemplateExpander(context.Background(), tmplref.Defs+text, rd.name, rd.data, model.Time(0), rd.queryFunc(oneSeries), rd.url, nil)
 	_, err := exp.Expand()
 	return err
+}
+
+// bounded checks, before any rendering, that a template stays within
+// tmplbound's default budget with the sample data, whatever the queries
+// return.
+func (rd *renderer) bounded(text string) error {
+	t := tmplbound.Prepare(tmplref.Defs + text)
+	for _, oneSeries := range []bool{false, true} {
+		if err := t.Check(context.Background(), rd.name, rd.data, 0, rd.queryFunc(oneSeries), rd.url, tmplbound.NewBudget(0)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // failsAlways renders a template with both query results and returns the
@@ -107,6 +120,19 @@ func (rd *renderer) failsAlways(text string) error {
 		return nil
 	}
 	return rd.render(text, true)
+}
+
+// queryFunc answers every query with no series or one.
+func (rd *renderer) queryFunc(oneSeries bool) template.QueryFunc {
+	return func(_ context.Context, q string, _ time.Time) (promql.Vector, error) {
+		if _, err := rd.p.Project.Parser.ParseExpr(q); err != nil {
+			return nil, err
+		}
+		if oneSeries {
+			return promql.Vector{rd.one}, nil
+		}
+		return promql.Vector{}, nil
+	}
 }
 
 // failingAction finds the byte offset of the first top-level action of a
