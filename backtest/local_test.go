@@ -35,3 +35,21 @@ func TestErrorNamesRuleAndPosition(t *testing.T) {
 	assert.Equal(t, `rules/a.yaml:7: rule "AgentDown": query returned 12 series, more than --max-series 10`, e.Error())
 	assert.Equal(t, "too-many-series", e.Kind.String())
 }
+
+func TestForgetKeepsOnlyWhatLaterQueriesRead(t *testing.T) {
+	rs, err := LoadRules([]RuleFile{{Path: "testdata/equiv.yaml"}}, LoadOptions{})
+	require.NoError(t, err)
+	src := NewLocal(dataStore(t), LocalOptions{}).(*local)
+	_, err = Run(context.Background(), src, rs, Options{From: t0, To: t0.Add(3 * time.Hour), Window: 20 * time.Minute})
+	require.NoError(t, err)
+	samples := 0
+	for _, g := range src.gens {
+		samples += g.store.NumSamples()
+	}
+	// Three recording rules, at most 3 series each, every 20s to 1m: over
+	// the 3h range they write about 1,600 samples; one window and the
+	// lookback (2m range + 5m lookback + interval) hold far fewer.
+	t.Logf("%d samples in %d generations", samples, len(src.gens))
+	assert.Less(t, samples, 400, "recorded samples held after the run")
+	assert.LessOrEqual(t, len(src.gens), 3)
+}
