@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
@@ -43,6 +44,8 @@ type Options struct {
 	// FailAfter fail as Failure says.
 	FailAfter int
 	Failure   Failure
+	// Listen is the address to listen on (default: a free loopback port).
+	Listen string
 }
 
 // Server is a running server.
@@ -69,7 +72,17 @@ func Start(dir string, opts Options) (*Server, error) {
 	s := &Server{db: db}
 	r := route.New().WithPrefix("/api/v1")
 	newAPI(db, logger).Register(r)
-	s.http = httptest.NewServer(s.failing(r, opts))
+	s.http = httptest.NewUnstartedServer(s.failing(r, opts))
+	if opts.Listen != "" {
+		l, err := net.Listen("tcp", opts.Listen)
+		if err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+		_ = s.http.Listener.Close()
+		s.http.Listener = l
+	}
+	s.http.Start()
 	s.URL, s.ReadURL = s.http.URL, s.http.URL+"/api/v1/read"
 	return s, nil
 }
