@@ -30,6 +30,15 @@ type queryAPI struct {
 // queries. It cannot store what recording rules write (Record returns an
 // ErrCannotRecord error).
 func QueryAPI(rawURL string, opts Options) (backtest.Source, error) {
+	r, err := OpenQueryAPI(rawURL, opts)
+	if err != nil {
+		return nil, err
+	}
+	return r.New(), nil
+}
+
+// OpenQueryAPI returns the query API at rawURL.
+func OpenQueryAPI(rawURL string, opts Options) (*Remote, error) {
 	u, err := parseURL("--query-api", rawURL)
 	if err != nil {
 		return nil, err
@@ -42,7 +51,20 @@ func QueryAPI(rawURL string, opts Options) (backtest.Source, error) {
 	if opts.Timeout > 0 {
 		timeout = opts.Timeout
 	}
-	return &queryAPI{api: v1.NewAPI(c), url: u.Redacted(), timeout: timeout}, nil
+	q := &queryAPI{api: v1.NewAPI(c), url: u.Redacted(), timeout: timeout}
+	return &Remote{Name: q.url, New: func() backtest.Source { return q }, HasData: q.hasData}, nil
+}
+
+// hasData asks the series endpoint for one series with data in the range
+// (an index look-up on the server, not a query).
+func (q *queryAPI) hasData(ctx context.Context, from, to time.Time) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, q.timeout)
+	defer cancel()
+	sets, _, _, err := q.api.Series(ctx, []string{`{__name__=~".+"}`}, from, to, v1.WithLimit(1))
+	if err != nil {
+		return false, q.classify(err)
+	}
+	return len(sets) > 0, nil
 }
 
 func (q *queryAPI) QueryRange(ctx context.Context, expr string, start, end time.Time, step time.Duration) (promql.Matrix, error) {

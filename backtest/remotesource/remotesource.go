@@ -45,11 +45,31 @@ func parseURL(flag, raw string) (*url.URL, error) {
 	return u, nil
 }
 
+// Remote is a server the backtest reads from.
+type Remote struct {
+	// Name is the server's URL (without a password), for reports.
+	Name string
+	// New returns a fresh source; each run takes its own, since a source
+	// keeps what the run's recording rules wrote.
+	New func() backtest.Source
+	// HasData reports whether the server holds any sample in [from, to].
+	HasData func(ctx context.Context, from, to time.Time) (bool, error)
+}
+
 // RemoteRead returns a source that streams series from a remote-read
 // endpoint (for Prometheus: http://HOST:9090/api/v1/read) with
 // Prometheus's remote-read client and evaluates the rules over them with
 // the embedded engine, as --tsdb does.
 func RemoteRead(rawURL string, opts Options) (backtest.Source, error) {
+	r, err := OpenRemoteRead(rawURL, opts)
+	if err != nil {
+		return nil, err
+	}
+	return r.New(), nil
+}
+
+// OpenRemoteRead returns the remote-read server at rawURL.
+func OpenRemoteRead(rawURL string, opts Options) (*Remote, error) {
 	u, err := parseURL("--remote-read", rawURL)
 	if err != nil {
 		return nil, err
@@ -70,8 +90,15 @@ func RemoteRead(rawURL string, opts Options) (backtest.Source, error) {
 	}
 	// readRecent: there is no local storage to prefer, so every range is
 	// read from the server.
-	q := remote.NewSampleAndChunkQueryableClient(client, labels.EmptyLabels(), nil, true, nil)
-	return backtest.NewLocal(sourceErrors{q, u.Redacted()}, opts.Local), nil
+	q := sourceErrors{remote.NewSampleAndChunkQueryableClient(client, labels.EmptyLabels(), nil, true, nil), u.Redacted()}
+	return &Remote{
+		Name: u.Redacted(),
+		New:  func() backtest.Source { return backtest.NewLocal(q, opts.Local) },
+		// The first series with a sample ends the streamed answer.
+		HasData: func(ctx context.Context, from, to time.Time) (bool, error) {
+			return backtest.HasData(ctx, q, from.UnixMilli(), to.UnixMilli())
+		},
+	}, nil
 }
 
 // sourceErrors marks every error of the remote queryable as a source

@@ -218,3 +218,22 @@ func TestQueryAPICannotRecord(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEmpty(t, rep.Episodes, "agent-down-1 is in the first 6 hours of the day")
 }
+
+func TestHasData(t *testing.T) {
+	s := serve(t, promserver.Options{})
+	rr, err := remotesource.OpenRemoteRead(s.ReadURL, remotesource.Options{})
+	require.NoError(t, err)
+	qa, err := remotesource.OpenQueryAPI(s.URL, remotesource.Options{})
+	require.NoError(t, err)
+	day := demodata.DefaultStart
+	for _, r := range []*remotesource.Remote{rr, qa} {
+		t.Run(r.Name, func(t *testing.T) {
+			has, err := r.HasData(context.Background(), day.Add(time.Hour), day.Add(2*time.Hour))
+			require.NoError(t, err)
+			assert.True(t, has)
+			has, err = r.HasData(context.Background(), day.Add(-30*24*time.Hour), day.Add(-29*24*time.Hour))
+			require.NoError(t, err)
+			assert.False(t, has, "a month before the data")
+		})
+	}
+}
