@@ -24,7 +24,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 )
 
-const backtestUsage = `Usage: rulecheck backtest --from TIME --to TIME --tsdb DIR [flags] RULE_FILE or DIR ...
+const backtestUsage = `Usage: rulecheck backtest --from TIME --to TIME (--tsdb DIR | --remote-read URL | --query-api URL) [flags] RULE_FILE or DIR ...
 
 Replays the rules over recorded data as a Prometheus server would have
 evaluated them: each group at its own interval (aligned as the server aligns
@@ -35,8 +35,15 @@ resolved), the number of episodes, total and median firing time, flaps
 (firing again within --flap-window of resolving) and the share of the range
 spent firing.
 
---tsdb is a Prometheus data directory or a snapshot; it is opened read-only
-and never changed. Rule files are plain Prometheus rule files or
+The data comes from exactly one source. --tsdb is a Prometheus data
+directory or a snapshot; it is opened read-only and never changed.
+--remote-read streams the series from a remote-read endpoint (Prometheus,
+Thanos, Mimir, VictoriaMetrics) and evaluates them locally, with the same
+semantics as --tsdb. --query-api sends each rule's expression to a
+Prometheus-compatible query API as range queries and runs the alert state
+machine locally; it cannot evaluate recording rules the server does not
+already have, and fails when a rule reads one.
+ Rule files are plain Prometheus rule files or
 PrometheusRule resources.
 
 With --baseline OLD_FILE ... or --baseline-rev REV (the same rule files as
@@ -65,6 +72,7 @@ type backtestFlags struct {
 	window, flapWindow, evalInterval, lookback  time.Duration
 	maxSeries                                   int
 	files                                       []string
+	sourceFlags
 	// now is the time relative times count from.
 	now func() time.Time
 
@@ -86,7 +94,8 @@ func parseBacktestFlags(args []string, stderr io.Writer) (bf *backtestFlags, cod
 	fs.SetOutput(stderr)
 	fs.StringVar(&bf.from, "from", "", "start of the range: `TIME` (required)")
 	fs.StringVar(&bf.to, "to", "", "end of the range: `TIME` (required)")
-	fs.StringVar(&bf.tsdb, "tsdb", "", "Prometheus data directory or TSDB snapshot `DIR`, opened read-only (required)")
+	fs.StringVar(&bf.tsdb, "tsdb", "", "Prometheus data directory or TSDB snapshot `DIR`, opened read-only")
+	bf.sourceFlags.register(fs)
 	fs.StringVar(&bf.format, "format", "text", "output format: text, json or github (a Markdown summary for $GITHUB_STEP_SUMMARY)")
 	fs.StringVar(&bf.report, "report", "", "write the report to `FILE` instead of standard output (only once the run is complete)")
 	fs.Var(&bf.baseline, "baseline", "baseline rule `FILE` to compare with (repeatable)")
@@ -115,8 +124,8 @@ func (bf *backtestFlags) check() error {
 	switch {
 	case bf.from == "" || bf.to == "":
 		return errors.New("give the range with --from and --to")
-	case bf.tsdb == "":
-		return errors.New("give the data with --tsdb DIR")
+	case bf.sourceCount() != 1:
+		return errors.New("give the data with exactly one of --tsdb DIR, --remote-read URL and --query-api URL")
 	case len(bf.files) == 0:
 		return errors.New("give at least one rule file")
 	case !slices.Contains([]string{"text", "json", "github"}, bf.format):
@@ -271,8 +280,11 @@ type dataSource struct {
 	close func() error
 }
 
-// openData opens the source the flags name (--tsdb).
+// openData opens the source the flags name.
 func (bf *backtestFlags) openData() (*dataSource, error) {
+	if bf.tsdb == "" {
+		return bf.openRemote()
+	}
 	db, err := backtest.OpenTSDB(bf.tsdb)
 	if err != nil {
 		return nil, err

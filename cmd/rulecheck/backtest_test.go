@@ -196,7 +196,7 @@ func TestBacktestBadInput(t *testing.T) {
 		{"bad time", []string{"--from", "yesterday", "--to", demoTo, "--tsdb", dir, rules}, `--from: "yesterday": expected RFC 3339`},
 		{"bad rule file", []string{"--from", demoFrom, "--to", demoTo, "--tsdb", dir, badRules}, badRules + ":5:"},
 		{"missing rule file", []string{"--from", demoFrom, "--to", demoTo, "--tsdb", dir, "nope.yaml"}, "nope.yaml: cannot read the rule file"},
-		{"no tsdb", []string{"--from", demoFrom, "--to", demoTo, rules}, "give the data with --tsdb DIR"},
+		{"no tsdb", []string{"--from", demoFrom, "--to", demoTo, rules}, "give the data with exactly one of --tsdb DIR, --remote-read URL and --query-api URL"},
 		{"bad format", []string{"--from", demoFrom, "--to", demoTo, "--tsdb", dir, "--format", "xml", rules}, `--format "xml"`},
 		{"too many series", []string{"--from", demoFrom, "--to", demoTo, "--tsdb", dir, "--max-series", "2", rules}, "more than --max-series 2"},
 	}
