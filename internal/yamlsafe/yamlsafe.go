@@ -36,22 +36,40 @@ func Check(content []byte) error {
 		if errors.Is(err, io.EOF) || err != nil {
 			return nil
 		}
-		if err := checkDepth(&doc, 0); err != nil {
+		if err := CheckNode(&doc); err != nil {
 			return err
-		}
-		memo := map[*yaml.Node]size{}
-		switch sz := expanded(&doc, memo, 0); {
-		case sz.nodes > MaxExpandedNodes:
-			return fmt.Errorf("line %d: YAML aliases expand to more than %d nodes; refusing to expand the document", firstAlias(&doc), MaxExpandedNodes)
-		case sz.bytes > MaxExpandedBytes:
-			return fmt.Errorf("line %d: YAML aliases expand to more than %d bytes of text; refusing to expand the document", firstAlias(&doc), MaxExpandedBytes)
 		}
 	}
 }
 
+// LimitError is a document that breaks a limit, at the line where it does.
+type LimitError struct {
+	Line int
+	Msg  string
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
+}
+
+// CheckNode is Check for a document already decoded into a node tree.
+func CheckNode(doc *yaml.Node) error {
+	if err := checkDepth(doc, 0); err != nil {
+		return err
+	}
+	memo := map[*yaml.Node]size{}
+	switch sz := expanded(doc, memo, 0); {
+	case sz.nodes > MaxExpandedNodes:
+		return &LimitError{Line: firstAlias(doc), Msg: fmt.Sprintf("YAML aliases expand to more than %d nodes; refusing to expand the document", MaxExpandedNodes)}
+	case sz.bytes > MaxExpandedBytes:
+		return &LimitError{Line: firstAlias(doc), Msg: fmt.Sprintf("YAML aliases expand to more than %d bytes of text; refusing to expand the document", MaxExpandedBytes)}
+	}
+	return nil
+}
+
 func checkDepth(n *yaml.Node, depth int) error {
 	if depth > MaxDepth {
-		return fmt.Errorf("line %d: YAML nested more than %d levels deep", n.Line, MaxDepth)
+		return &LimitError{Line: n.Line, Msg: fmt.Sprintf("YAML nested more than %d levels deep", MaxDepth)}
 	}
 	for _, c := range n.Content {
 		if err := checkDepth(c, depth+1); err != nil {
@@ -94,7 +112,9 @@ func expanded(n *yaml.Node, memo map[*yaml.Node]size, depth int) size {
 			break
 		}
 	}
-	memo[n] = total
+	if n.Anchor != "" {
+		memo[n] = total // only an anchored node is reached more than once
+	}
 	return total
 }
 
