@@ -338,14 +338,16 @@ func usesStartEnd(e parser.Expr) bool {
 	return found
 }
 
+// usesAt reports whether e reads at a fixed time (@ with a timestamp); @
+// start() and @ end() are the evaluation time in an instant query.
 func usesAt(e parser.Expr) bool {
 	at := false
 	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
 		switch n := n.(type) {
 		case *parser.VectorSelector:
-			at = at || n.Timestamp != nil || n.StartOrEnd != 0
+			at = at || n.Timestamp != nil
 		case *parser.SubqueryExpr:
-			at = at || n.Timestamp != nil || n.StartOrEnd != 0
+			at = at || n.Timestamp != nil
 		}
 		return nil
 	})

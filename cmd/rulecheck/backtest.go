@@ -104,7 +104,7 @@ func parseBacktestFlags(args []string, stderr io.Writer) (bf *backtestFlags, cod
 	fs.DurationVar(&bf.flapWindow, "flap-window", backtest.DefaultFlapWindow, "an episode firing again within this time of the previous one resolving is a flap")
 	fs.DurationVar(&bf.evalInterval, "evaluation-interval", time.Minute, "interval of the groups that set none (the server's global evaluation_interval)")
 	fs.DurationVar(&bf.lookback, "lookback-delta", 5*time.Minute, "PromQL lookback delta (the server's --query.lookback-delta)")
-	fs.IntVar(&bf.maxSeries, "max-series", 10000, "fail when one rule's query returns more than `N` series (0: no limit)")
+	fs.IntVar(&bf.maxSeries, "max-series", 10000, "fail when one selector of a rule selects, or one rule's query returns, more than `N` series (0: no limit)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, backtestUsage)
 		fs.PrintDefaults()
