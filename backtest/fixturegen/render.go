@@ -49,7 +49,7 @@ type seriesYAML struct {
 
 type entryYAML struct {
 	Alert       string            `yaml:"alert"`
-	Labels      map[string]string `yaml:"labels"`
+	Labels      flowMap           `yaml:"labels"`
 	Pending     string            `yaml:"pending"`
 	Firing      string            `yaml:"firing,omitempty"`
 	Resolved    string            `yaml:"resolved,omitempty"`
@@ -74,7 +74,7 @@ func (f *fixtureText) render(timeline []harness.Episode, reproduced bool) ([]byt
 		t.AllowUnlisted = true
 	}
 	for _, e := range timeline {
-		y := entryYAML{Alert: e.Alert, Labels: e.Labels.Map(), Pending: fixture.FormatDuration(e.Pending)}
+		y := entryYAML{Alert: e.Alert, Labels: flowMap(e.Labels.Map()), Pending: fixture.FormatDuration(e.Pending)}
 		if e.Firing != nil {
 			y.Firing = fixture.FormatDuration(*e.Firing)
 		}
@@ -223,4 +223,17 @@ func number(v float64) string {
 		return strconv.FormatFloat(v, 'f', -1, 64)
 	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
+}
+
+// flowMap is written on one line, {a: b, c: d}, as the repository's
+// fixtures write labels.
+type flowMap map[string]string
+
+func (m flowMap) MarshalYAML() (any, error) {
+	var n yaml.Node
+	if err := n.Encode(map[string]string(m)); err != nil {
+		return nil, err
+	}
+	n.Style = yaml.FlowStyle
+	return &n, nil
 }

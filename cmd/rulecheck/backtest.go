@@ -73,6 +73,7 @@ type backtestFlags struct {
 	maxSeries                                   int
 	files                                       []string
 	sourceFlags
+	fixtureFlags
 	// now is the time relative times count from.
 	now func() time.Time
 
@@ -96,6 +97,7 @@ func parseBacktestFlags(args []string, stderr io.Writer) (bf *backtestFlags, cod
 	fs.StringVar(&bf.to, "to", "", "end of the range: `TIME` (required)")
 	fs.StringVar(&bf.tsdb, "tsdb", "", "Prometheus data directory or TSDB snapshot `DIR`, opened read-only")
 	bf.sourceFlags.register(fs)
+	bf.fixtureFlags.register(fs)
 	fs.StringVar(&bf.format, "format", "text", "output format: text, json or github (a Markdown summary for $GITHUB_STEP_SUMMARY)")
 	fs.StringVar(&bf.report, "report", "", "write the report to `FILE` instead of standard output (only once the run is complete)")
 	fs.Var(&bf.baseline, "baseline", "baseline rule `FILE` to compare with (repeatable)")
@@ -124,6 +126,8 @@ func (bf *backtestFlags) check() error {
 	switch {
 	case bf.from == "" || bf.to == "":
 		return errors.New("give the range with --from and --to")
+	case bf.fixtureFlags.check() != nil:
+		return bf.fixtureFlags.check()
 	case bf.sourceCount() != 1:
 		return errors.New("give the data with exactly one of --tsdb DIR, --remote-read URL and --query-api URL")
 	case len(bf.files) == 0:
@@ -178,6 +182,9 @@ func (bf *backtestFlags) run(stdout, stderr io.Writer) int {
 		if bf.out != nil {
 			abortReport(bf.out, stderr)
 		}
+		if bf.fixtureOut != nil {
+			abortReport(bf.fixtureOut, stderr)
+		}
 		return exitBadInput
 	}
 	if bf.report != "" {
@@ -186,6 +193,9 @@ func (bf *backtestFlags) run(stdout, stderr io.Writer) int {
 			return bad(fmt.Errorf("--report: %v", err))
 		}
 		bf.out = f
+	}
+	if err := bf.openFixture(); err != nil {
+		return bad(err)
 	}
 	files, err := expandRuleArgs(bf.files)
 	if err != nil {
@@ -205,6 +215,9 @@ func (bf *backtestFlags) run(stdout, stderr io.Writer) int {
 		err = out.WriteText(&buf)
 	}
 	if err != nil {
+		return bad(err)
+	}
+	if err := bf.commitFixture(stderr); err != nil {
 		return bad(err)
 	}
 	if bf.out == nil {
@@ -256,6 +269,9 @@ func (bf *backtestFlags) backtest(files []string) (*backtest.Output, error) {
 	opts := backtest.Options{From: bf.fromT, To: bf.toT, Window: bf.window, MaxSeries: bf.maxSeries, FlapWindow: bf.flapWindow, LookbackDelta: bf.lookback}
 	out := &backtest.Output{Source: ds.name}
 	if out.Report, err = runOn(ctx, ds, rs, opts); err != nil {
+		return nil, err
+	}
+	if err := bf.makeFixture(ctx, ds, out.Report, files); err != nil {
 		return nil, err
 	}
 	if base != nil {
