@@ -4,7 +4,7 @@ FUZZTIME  ?= 60s
 PROMTOOL  ?= promtool
 DIR       ?= .
 
-.PHONY: all build test vet race check bench fuzz compat bench-vs-promtool clean pictures
+.PHONY: all build test vet race check bench fuzz compat bench-vs-promtool clean pictures backtest-demo
 
 all: check
 
@@ -57,6 +57,21 @@ ROUNDS ?= 5
 bench-vs-promtool:
 	mkdir -p .cache && $(GO) build -o .cache/rulecheck ./cmd/rulecheck
 	$(GO) run ./internal/benchgen/vspromtool -promtool $(PROMTOOL) -rulecheck .cache/rulecheck -scale $(SCALE) -rounds $(ROUNDS)
+
+# docs/backtest.md: write a week of generated CodeValdCortex metrics with
+# planted incidents (internal/demodata) as a Prometheus data directory, run
+# the backtest of rules/ over it, then again with the seed's original rules
+# as the baseline: what fixing the seed changed.
+DEMO_TSDB ?= .cache/demo-tsdb
+DEMO_FROM ?= 2026-11-02T00:00:00Z
+DEMO_TO   ?= 2026-11-09T00:00:00Z
+SEED_RULES = internal/lint/testdata/seed/pweza-core-alerts.yaml
+backtest-demo:
+	mkdir -p .cache && $(GO) build -o .cache/rulecheck ./cmd/rulecheck
+	rm -rf $(DEMO_TSDB)
+	$(GO) run ./internal/demodata/demotsdb -out $(DEMO_TSDB)
+	.cache/rulecheck backtest --from $(DEMO_FROM) --to $(DEMO_TO) --tsdb $(DEMO_TSDB) rules/
+	.cache/rulecheck backtest --from $(DEMO_FROM) --to $(DEMO_TO) --tsdb $(DEMO_TSDB) --baseline $(SEED_RULES) rules/
 
 clean:
 	rm -f rulecheck
