@@ -158,13 +158,20 @@ func (r *runner) evalRule(ctx context.Context, rl *rule, from, to time.Time) err
 	var vecs []promql.Vector
 	if !rl.stepwise {
 		m, err := r.src.QueryRange(ctx, rl.expr, start, times[len(times)-1].Add(-off), step)
-		if err != nil {
+		switch {
+		case err == nil:
+			if err := r.checkSeries(rl, len(m), times); err != nil {
+				return err
+			}
+			vecs = byStep(m, start, step, len(times))
+		case !evalError(err):
 			return r.queryError(rl, err)
 		}
-		if err := r.checkSeries(rl, len(m), times); err != nil {
-			return err
-		}
-		vecs = byStep(m, start, step, len(times))
+		// An evaluation error (a many-to-many match, say) at some of the
+		// times fails the whole range query; a server fails only those
+		// evaluations and keeps the alert's state. So the window is then
+		// evaluated one instant query per time (vecs stays nil), and the
+		// times whose query fails fail their Eval as on a server.
 	}
 	var cur int
 	qf := func(ctx context.Context, q string, t time.Time) (promql.Vector, error) {
@@ -227,6 +234,25 @@ func (r *runner) record(rl *rule, m promql.Matrix) error {
 	r.skip[rl] = true
 	r.warnings = append(r.warnings, fmt.Sprintf("%s: recording rule %q skipped: the source cannot record, and no rule reads it", rl.pos, rl.r.Name()))
 	return nil
+}
+
+// evalError reports whether err is an error of evaluating the expression
+// (which a server logs for one evaluation and goes on), rather than of the
+// source, a limit, a timeout or a cancellation (which end the run).
+func evalError(err error) bool {
+	var (
+		be *Error
+		te promql.ErrQueryTimeout
+		ce promql.ErrQueryCanceled
+		se promql.ErrStorage
+	)
+	switch {
+	case errors.As(err, &be), errors.As(err, &te), errors.As(err, &ce), errors.As(err, &se),
+		errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return false
+	}
+	var ts promql.ErrTooManySamples
+	return !errors.As(err, &ts)
 }
 
 func (r *runner) queryError(rl *rule, err error) error {
