@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/codevaldcortex/rulecheck/internal/yamlsafe"
 )
 
 // Deref follows an alias node to the node it names.
@@ -104,12 +106,17 @@ func Documents(content []byte) ([]*yaml.Node, error) {
 	}
 }
 
-// ErrorLine says where a YAML decoding error is and what it says. The YAML
-// library gives a line only inside its message ("yaml: line N: ..."), so
-// this is the one place that reads it. Of a TypeError's list it takes the
+// ErrorLine says where a YAML decoding error is and what it says. A
+// yamlsafe.LimitError carries its line; the YAML library gives a line only
+// inside its message ("yaml: line N: ..."), so this is the one place that
+// reads it. Of a TypeError's list it takes the
 // first entry, the one a user fixes first. The line is 0 when the message
 // names none.
 func ErrorLine(err error) (line int, msg string) {
+	var le *yamlsafe.LimitError
+	if errors.As(err, &le) {
+		return le.Line, le.Msg
+	}
 	msg = err.Error()
 	var te *yaml.TypeError
 	if errors.As(err, &te) && len(te.Errors) > 0 {
