@@ -82,7 +82,7 @@ func TestRangeQueriesGiveTheSameTimelineAsInstantEvaluation(t *testing.T) {
 			for _, e := range want {
 				alerts[e.Alert] = true
 			}
-			assert.Len(t, alerts, 6, "every alert of the file has episodes")
+			assert.Len(t, alerts, 7, "every alert of the file has episodes")
 		})
 	}
 }

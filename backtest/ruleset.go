@@ -64,6 +64,9 @@ type rule struct {
 	// expression uses @ start() or @ end(), which a range query reads
 	// differently.
 	stepwise bool
+	// prev holds, for a recording rule, the series of its last successful
+	// evaluation (for stale markers).
+	prev map[uint64]labels.Labels
 }
 
 func (r *rule) alerting() (*rules.AlertingRule, bool) {

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"time"
 
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/model/value"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
 )
@@ -201,6 +204,7 @@ func (r *runner) evalRule(ctx context.Context, rl *rule, from, to time.Time) err
 			r.tr.observe(a, ts)
 		} else if err == nil {
 			rec.add(out)
+			rl.markStale(rec, out, ts.Add(-off))
 		}
 	}
 	if _, ok := rl.alerting(); ok || len(rec.m) == 0 {
@@ -300,6 +304,24 @@ func byStep(m promql.Matrix, start time.Time, step time.Duration, n int) []promq
 		}
 	}
 	return out
+}
+
+// markStale adds to rec a stale marker at t for each series the recording
+// rule returned at its previous evaluation and not in out, as a server's
+// rule group writes them: readers stop seeing the series at once instead
+// of for the lookback delta. A failed evaluation writes none and keeps the
+// previous series, as on a server.
+func (rl *rule) markStale(rec *recorded, out promql.Vector, t time.Time) {
+	seen := make(map[uint64]labels.Labels, len(out))
+	for _, s := range out {
+		seen[s.Metric.Hash()] = s.Metric
+	}
+	for h, l := range rl.prev {
+		if _, ok := seen[h]; !ok {
+			rec.add(promql.Vector{{Metric: l, T: t.UnixMilli(), F: math.Float64frombits(value.StaleNaN)}})
+		}
+	}
+	rl.prev = seen
 }
 
 // recorded gathers a recording rule's output vectors into a matrix.
