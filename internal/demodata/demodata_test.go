@@ -224,3 +224,17 @@ func TestMain(m *testing.M) {
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	os.Exit(m.Run())
 }
+
+// BenchmarkWrite writes a day of 1,000 series scraped every 15s (the
+// backtest benchmark's data is seven of these days).
+func BenchmarkWrite(b *testing.B) {
+	o := demodata.Options{Days: 1, Series: 1000, Interval: 15 * time.Second}
+	for b.Loop() {
+		dir := filepath.Join(b.TempDir(), "data")
+		sum, err := demodata.Write(context.Background(), dir, o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(sum.Samples), "samples/op")
+	}
+}
