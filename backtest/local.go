@@ -44,6 +44,10 @@ const (
 type local struct {
 	engine *promql.Engine
 	base   storage.Queryable
+	// shadowed are the metric names the rule set records: the base's
+	// series of those names (what the server recorded with its rules) are
+	// hidden, so that queries read only what this run records.
+	shadowed map[string]bool
 	// gens hold the recorded series, one store per generation: Forget
 	// drops the generations no later query reads and starts a new one.
 	gens   []*generation
@@ -90,6 +94,9 @@ func (l *local) querier(mint, maxt int64) (storage.Querier, error) {
 	bq, err := l.base.Querier(mint, maxt)
 	if err != nil {
 		return nil, err
+	}
+	if len(l.shadowed) > 0 {
+		bq = &shadowQuerier{Querier: bq, names: l.shadowed}
 	}
 	qs := []storage.Querier{bq}
 	for _, g := range l.gens {
@@ -138,6 +145,43 @@ func (l *local) Record(m promql.Matrix) error {
 }
 
 func (l *local) Close() error { return nil }
+
+// Shadow hides the base's series with these metric names.
+func (l *local) Shadow(names []string) {
+	l.shadowed = map[string]bool{}
+	for _, n := range names {
+		l.shadowed[n] = true
+	}
+}
+
+// shadowQuerier drops the series whose metric name is in names.
+type shadowQuerier struct {
+	storage.Querier
+	names map[string]bool
+}
+
+func (q *shadowQuerier) Select(ctx context.Context, sortSeries bool, hints *storage.SelectHints, ms ...*labels.Matcher) storage.SeriesSet {
+	for _, m := range ms {
+		if m.Name == labels.MetricName && m.Type == labels.MatchEqual && q.names[m.Value] {
+			return storage.EmptySeriesSet()
+		}
+	}
+	return &shadowSet{SeriesSet: q.Querier.Select(ctx, sortSeries, hints, ms...), names: q.names}
+}
+
+type shadowSet struct {
+	storage.SeriesSet
+	names map[string]bool
+}
+
+func (s *shadowSet) Next() bool {
+	for s.SeriesSet.Next() {
+		if !s.names[s.At().Labels().Get(labels.MetricName)] {
+			return true
+		}
+	}
+	return false
+}
 
 // Forget drops the recorded samples before t that no later query reads,
 // a generation at a time, and starts a new generation.

@@ -53,3 +53,21 @@ func TestForgetKeepsOnlyWhatLaterQueriesRead(t *testing.T) {
 	assert.Less(t, samples, 400, "recorded samples held after the run")
 	assert.LessOrEqual(t, len(src.gens), 3)
 }
+
+func TestRecordedNamesHideTheServersOwnOutput(t *testing.T) {
+	run := func(withStored bool) []Episode {
+		base := dataStore(t)
+		if withStored {
+			// What a server running other rules stored under the name a
+			// recording rule of the set writes: it must not be read.
+			stored := []genSeries{{labels.FromStrings("__name__", "instance:load:avg2m", "instance", "c"), func(time.Duration) float64 { return 100 }}}
+			appendGen(t, base.AppenderV2(context.Background()), t0.Add(7*time.Second), 0, 3*time.Hour, time.Minute, stored)
+		}
+		rs, err := LoadRules([]RuleFile{{Path: "testdata/equiv.yaml"}}, LoadOptions{})
+		require.NoError(t, err)
+		rep, err := Run(context.Background(), NewLocal(base, LocalOptions{}), rs, Options{From: t0.Add(10 * time.Minute), To: t0.Add(3 * time.Hour)})
+		require.NoError(t, err)
+		return rep.Episodes
+	}
+	assert.Equal(t, run(false), run(true))
+}

@@ -179,3 +179,16 @@ func ruleFileError(path string, err error) *Error {
 	}
 	return e
 }
+
+// recorded returns the metric names the recording rules write.
+func (rs *RuleSet) recorded() []string {
+	var out []string
+	for _, g := range rs.groups {
+		for _, r := range g.rules {
+			if _, ok := r.alerting(); !ok {
+				out = append(out, r.r.Name())
+			}
+		}
+	}
+	return out
+}

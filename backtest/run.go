@@ -69,6 +69,9 @@ func Run(ctx context.Context, src Source, rs *RuleSet, opts Options) (*Report, e
 		return nil, err
 	}
 	r := &runner{src: src, rs: rs, opts: opts, tr: newTracker(), skip: map[*rule]bool{}}
+	if sh, ok := src.(shadower); ok {
+		sh.Shadow(rs.recorded())
+	}
 	keep := rs.lookback(opts.LookbackDelta)
 	for ws := opts.From; !ws.After(opts.To); ws = ws.Add(opts.Window) {
 		we := ws.Add(opts.Window)
@@ -113,6 +116,13 @@ func (o *Options) fill() error {
 // reads (NewLocal's source does).
 type forgetter interface {
 	Forget(before time.Time)
+}
+
+// shadower is a source that can hide the recorded data's own series of
+// the metrics the rule set records (NewLocal's source can): a server that
+// ran older rules stored its output under the same names.
+type shadower interface {
+	Shadow(names []string)
 }
 
 type runner struct {
