@@ -2,9 +2,11 @@ package harness
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/rules"
 
 	"github.com/codevaldcortex/rulecheck/harness/prune"
@@ -23,6 +25,7 @@ func (rp *replay) plan(end time.Duration) prune.Plan {
 		MaxQuerySamples: rp.maxQuerySamples, Parser: rp.r.parser(),
 		DelayedNameRemoval: rp.r.opts.EnableDelayedNameRemoval,
 		FailsOnNoData:      rp.failsOnNoData,
+		Memo:               rp.r.memo,
 	}
 	for _, s := range rp.series {
 		in.Series = append(in.Series, s.Labels)
@@ -38,33 +41,48 @@ func (rp *replay) plan(end time.Duration) prune.Plan {
 
 // failsOnNoData evaluates a loaded rule's expression once, with the
 // replay's engine, over an empty store, and reports whether that fails.
-// The answer depends only on the rule and the engine's options, so it is
-// kept per Runner.
+// The answer depends only on the expression and the engine's options, so
+// it is kept per Runner (and shared with the Runners WithRule makes) for
+// each parsed expression: the rule loader parses each expression text
+// once, so every rule with that text has the same one.
 func (rp *replay) failsOnNoData(r rules.Rule) bool {
-	key := probeKey{rule: r, maxSamples: rp.maxQuerySamples, step: rp.f.EvaluationInterval}
-	rp.r.probeMtx.Lock()
-	fails, ok := rp.r.probes[key]
-	rp.r.probeMtx.Unlock()
-	if ok {
+	key := probeKey{expr: r.Query(), maxSamples: rp.maxQuerySamples, step: rp.f.EvaluationInterval}
+	if fails, ok := rp.r.probes.get(key); ok {
 		return fails
 	}
-	_, err := rules.EngineQueryFunc(rp.engine, memstore.New())(context.Background(), r.Query().String(), rp.start)
-	fails = err != nil
-	rp.r.probeMtx.Lock()
-	if rp.r.probes == nil {
-		rp.r.probes = map[probeKey]bool{}
-	}
-	rp.r.probes[key] = fails
-	rp.r.probeMtx.Unlock()
-	return fails
+	_, err := rules.EngineQueryFunc(rp.engineNow(), memstore.New())(context.Background(), r.Query().String(), rp.start)
+	rp.r.probes.put(key, err != nil)
+	return err != nil
 }
 
-// probeKey identifies an evaluation over no data: the rule, and the engine
-// options that vary between replays.
+// probeKey identifies an evaluation over no data: the expression, and the
+// engine options that vary between replays.
 type probeKey struct {
-	rule       rules.Rule
+	expr       parser.Expr
 	maxSamples int
 	step       time.Duration
+}
+
+// probeCache holds the outcomes of evaluations over no data.
+type probeCache struct {
+	mtx sync.Mutex
+	m   map[probeKey]bool
+}
+
+func (c *probeCache) get(k probeKey) (fails, ok bool) {
+	c.mtx.Lock()
+	defer c.mtx.Unlock()
+	fails, ok = c.m[k]
+	return fails, ok
+}
+
+func (c *probeCache) put(k probeKey, fails bool) {
+	c.mtx.Lock()
+	defer c.mtx.Unlock()
+	if c.m == nil {
+		c.m = map[probeKey]bool{}
+	}
+	c.m[k] = fails
 }
 
 // instantiate replaces the prototype groups the analysis ran on with fresh

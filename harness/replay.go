@@ -22,13 +22,15 @@ import (
 // replay is the state of one test group's run: the storage, the engine, the
 // rule groups and the simulated clock.
 type replay struct {
-	r      *Runner
-	f      *Fixture
-	tg     *TestGroup
-	store  *memstore.Store
-	engine *promql.Engine
-	groups []*rules.Group
-	series []*fixture.Series
+	r     *Runner
+	f     *Fixture
+	tg    *TestGroup
+	store *memstore.Store
+	// engine is made by engineNow from engineOpts.
+	engine     *promql.Engine
+	engineOpts promql.EngineOpts
+	groups     []*rules.Group
+	series     []*fixture.Series
 	// fed is, per input series, how many of its samples are in store.
 	fed []int
 	// start is the time of the first evaluation.
@@ -92,7 +94,9 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 		timeout = promtoolQueryTimeout
 	}
 	subqueryStep := f.EvaluationInterval.Milliseconds()
-	rp.engine = promql.NewEngine(promql.EngineOpts{
+	// The engine is made when first needed (engineNow): a replay that
+	// pruning shows cannot change (WithRule) never needs one.
+	rp.engineOpts = promql.EngineOpts{
 		MaxSamples:               maxSamples,
 		Timeout:                  timeout,
 		NoStepSubqueryIntervalFn: func(int64) int64 { return subqueryStep },
@@ -100,23 +104,8 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 		EnableNegativeOffset:     true,
 		EnableDelayedNameRemoval: r.opts.EnableDelayedNameRemoval,
 		Parser:                   r.parser(),
-	})
-
-	rp.maxQuerySamples = maxSamples
-	rp.mgrOpts = &rules.ManagerOptions{
-		QueryFunc:    rules.EngineQueryFunc(rp.engine, rp.store),
-		AppendableV2: rp.store,
-		Queryable:    rp.store,
-		Context:      context.Background(),
-		NotifyFunc:   func(context.Context, string, ...*rules.Alert) {},
-		Logger:       nopLogger,
-		GroupLoader:  r.loader,
-		Parser:       r.parser(),
-		// The rule manager's own metrics are never read; sharing one set
-		// across test groups saves registering every group's label values
-		// again for each of them.
-		Metrics: r.ruleMetrics,
 	}
+	rp.maxQuerySamples = maxSamples
 	// promtool gives groups without an interval the test group's interval; a
 	// server gives them the global evaluation interval.
 	defaultInterval := tg.Interval
@@ -147,28 +136,47 @@ func (r *Runner) prototypes(f *Fixture, defaultInterval time.Duration) ([]*rules
 	if p, ok := r.protos[key]; ok {
 		return p.groups, p.err
 	}
-	m := rules.NewManager(&rules.ManagerOptions{
-		Context:     context.Background(),
-		Logger:      nopLogger,
-		GroupLoader: r.loader,
-		Parser:      r.parser(),
-		Metrics:     r.ruleMetrics,
-		QueryFunc:   func(context.Context, string, time.Time) (promql.Vector, error) { return nil, nil },
-		NotifyFunc:  func(context.Context, string, ...*rules.Alert) {},
-	})
 	var groups []*rules.Group
-	groupsMap, errs := m.LoadGroups(defaultInterval, labels.EmptyLabels(), "", nil, r.opts.IgnoreUnknownFields, f.RuleFiles...)
 	var err error
-	if len(errs) > 0 {
-		err = joinErrors(errs)
+	if r.sub != nil && !r.opts.NoSharing {
+		groups, err = r.sub.prototypes(r, f, defaultInterval)
 	} else {
-		groups, err = r.orderGroups(f, groupsMap)
+		groups, err = r.loadPrototypes(f, defaultInterval)
 	}
 	if r.protos == nil {
 		r.protos = map[string]protoGroups{}
 	}
 	r.protos[key] = protoGroups{groups, err}
 	return groups, err
+}
+
+// loadPrototypes loads the rule groups of the fixture's rule files with
+// Prometheus's rule manager, in evaluation order.
+func (r *Runner) loadPrototypes(f *Fixture, defaultInterval time.Duration) ([]*rules.Group, error) {
+	groupsMap, err := r.loadGroups(r.loader, defaultInterval, f.RuleFiles)
+	if err != nil {
+		return nil, err
+	}
+	return r.orderGroups(f, groupsMap)
+}
+
+// loadGroups loads the rule groups of files from loader, as Prometheus's
+// rule manager does, keyed by rules.GroupKey.
+func (r *Runner) loadGroups(loader rules.GroupLoader, defaultInterval time.Duration, files []string) (map[string]*rules.Group, error) {
+	m := rules.NewManager(&rules.ManagerOptions{
+		Context:     context.Background(),
+		Logger:      nopLogger,
+		GroupLoader: loader,
+		Parser:      r.parser(),
+		Metrics:     r.ruleMetrics,
+		QueryFunc:   func(context.Context, string, time.Time) (promql.Vector, error) { return nil, nil },
+		NotifyFunc:  func(context.Context, string, ...*rules.Alert) {},
+	})
+	groupsMap, errs := m.LoadGroups(defaultInterval, labels.EmptyLabels(), "", nil, r.opts.IgnoreUnknownFields, files...)
+	if len(errs) > 0 {
+		return nil, joinErrors(errs)
+	}
+	return groupsMap, nil
 }
 
 type protoGroups struct {
@@ -266,7 +274,7 @@ func (rp *replay) evalGroup(ctx context.Context, g *rules.Group, ts time.Time) [
 
 // query runs an instant query as promtool's promql_expr_test does.
 func (rp *replay) query(ctx context.Context, expr string, ts time.Time) (promql.Vector, error) {
-	q, err := rp.engine.NewInstantQuery(ctx, rp.store, nil, expr, ts)
+	q, err := rp.engineNow().NewInstantQuery(ctx, rp.store, nil, expr, ts)
 	if err != nil {
 		return nil, err
 	}
@@ -309,8 +317,34 @@ func (rp *replay) firingAlerts(names map[string]struct{}) map[string]labelsAndAn
 	return got
 }
 
+// engineNow returns the replay's engine, made on first use, and sets the
+// rule manager's options that use it.
+func (rp *replay) engineNow() *promql.Engine {
+	if rp.engine != nil {
+		return rp.engine
+	}
+	rp.engine = promql.NewEngine(rp.engineOpts)
+	rp.mgrOpts = &rules.ManagerOptions{
+		QueryFunc:    rules.EngineQueryFunc(rp.engine, rp.store),
+		AppendableV2: rp.store,
+		Queryable:    rp.store,
+		Context:      context.Background(),
+		NotifyFunc:   func(context.Context, string, ...*rules.Alert) {},
+		Logger:       nopLogger,
+		GroupLoader:  rp.r.loader,
+		Parser:       rp.r.parser(),
+		// The rule manager's own metrics are never read; sharing one set
+		// across test groups saves registering every group's label values
+		// again for each of them.
+		Metrics: rp.r.ruleMetrics,
+	}
+	return rp.engine
+}
+
 func (rp *replay) close() {
-	_ = rp.engine.Close()
+	if rp.engine != nil {
+		_ = rp.engine.Close()
+	}
 }
 
 // inputOutputs lists the input series as --debug shows them, times

@@ -113,6 +113,7 @@ func (rp *replay) ready(res *TestResult, s schedule) bool {
 			return false
 		}
 	}
+	rp.engineNow()
 	rp.instantiate(plan)
 	if !s.shortcuts() {
 		rp.horizon = nil

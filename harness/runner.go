@@ -25,6 +25,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/catalog"
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
+	"github.com/codevaldcortex/rulecheck/harness/prune"
 	"github.com/codevaldcortex/rulecheck/internal/projectconfig"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 	"github.com/codevaldcortex/rulecheck/position"
@@ -63,6 +64,12 @@ type Options struct {
 	// NoPrune evaluates every rule at every step, even those no assertion
 	// depends on (see package prune). Verdicts are the same either way.
 	NoPrune bool
+	// NoSharing makes a Runner made by WithRule load every rule group and
+	// decide every plan again, instead of sharing with the Runner it was
+	// made from the groups the substitution leaves alone and the plans of
+	// the rules as written (see WithRule). Verdicts are the same either
+	// way; tests compare them.
+	NoSharing bool
 }
 
 // Limits bound what a fixture may make rulecheck do. Zero means the default.
@@ -132,8 +139,14 @@ type Runner struct {
 	protoMtx sync.Mutex
 	protos   map[string]protoGroups
 
-	probeMtx sync.Mutex
-	probes   map[probeKey]bool
+	// probes are the evaluations over no data (instantiate.go), shared
+	// with the Runners made by WithRule.
+	probes *probeCache
+	// memo is what pruning keeps between test groups, shared likewise.
+	memo *prune.Memo
+	// written holds, for WithRule Runners made from this one, each test
+	// group's plan for the rules as written (substitute.go).
+	written writtenPlans
 
 	configs    *projectconfig.Finder
 	catalogMtx sync.Mutex
@@ -162,6 +175,8 @@ func NewRunner(opts Options) *Runner {
 		ruleMetrics: rules.NewGroupMetrics(nil),
 		configs:     &projectconfig.Finder{},
 		ams:         &alertmanagers{},
+		probes:      &probeCache{},
+		memo:        &prune.Memo{},
 	}
 }
 

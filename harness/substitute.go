@@ -2,6 +2,8 @@ package harness
 
 import (
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/prometheus/prometheus/rules"
@@ -31,6 +33,19 @@ type RuleRef struct {
 // same rules (both rules write the same name, so neither is reached
 // through what the assertions read, and neither might fail), and those
 // rules are the same in both runs. Options.NoPrune replays every group.
+//
+// Unless Options.NoSharing is set, the Runner also shares with r what the
+// substitution cannot change, so that a mutant costs only its own group:
+//   - the loaded rule groups (never evaluated: replays evaluate fresh
+//     copies) other than the one holding the rule; that one is loaded
+//     alone, by the same rule manager call, from a file holding only it.
+//     A group is built from its own rules and the loading options only,
+//     so each shared group is the group a load of the whole file makes;
+//   - the outcomes of evaluating an expression over no data (prune's
+//     FailsOnNoData), which depend on the expression and the engine's
+//     options only;
+//   - each test group's plan for the rules as written, which depends on
+//     the test group, the rules as written and the options only.
 func (r *Runner) WithRule(ref RuleRef, rule rulefmt.Rule) (*Runner, error) {
 	f, err := r.loader.File(ref.File)
 	if err != nil {
@@ -44,11 +59,18 @@ func (r *Runner) WithRule(ref RuleRef, rule rulefmt.Rule) (*Runner, error) {
 	g := &cp.Groups[ref.Group]
 	g.Rules = append([]rulefmt.Rule(nil), g.Rules...)
 	g.Rules[ref.Index] = rule
+	only := cp
+	only.Groups = []rulefile.Group{*g}
+	loader := r.loader.With(ref.File, &cp)
+	probes, memo := r.probes, r.memo
+	if r.opts.NoSharing {
+		probes, memo = &probeCache{}, &prune.Memo{}
+	}
 	return &Runner{
 		opts: r.opts, p: r.p, ruleMetrics: r.ruleMetrics,
-		loader:  r.loader.With(ref.File, &cp),
-		configs: r.configs, ams: r.ams,
-		sub: &substitution{base: r, file: ref.File, group: g.Name, index: ref.Index},
+		loader:  loader,
+		configs: r.configs, ams: r.ams, probes: probes, memo: memo,
+		sub: &substitution{base: r, file: ref.File, group: g.Name, index: ref.Index, only: r.loader.With(ref.File, &only)},
 	}, nil
 }
 
@@ -59,6 +81,8 @@ type substitution struct {
 	file  string
 	group string
 	index int
+	// only serves the rule file with the substituted rule's group alone.
+	only *rulefile.Loader
 }
 
 // subject returns the substituted rule's place among the loaded groups.
@@ -71,6 +95,30 @@ func (s *substitution) subject(groups []*rules.Group) rules.Rule {
 	return nil
 }
 
+// prototypes returns the base Runner's loaded groups for the fixture, with
+// the substituted rule's group loaded again, alone, with the substitute.
+func (s *substitution) prototypes(r *Runner, f *Fixture, defaultInterval time.Duration) ([]*rules.Group, error) {
+	written, err := s.base.prototypes(f, defaultInterval)
+	if err != nil || !slices.Contains(f.RuleFiles, s.file) {
+		return written, err
+	}
+	loaded, err := r.loadGroups(s.only, defaultInterval, []string{s.file})
+	if err != nil {
+		return nil, err
+	}
+	g, ok := loaded[rules.GroupKey(s.file, s.group)]
+	if !ok || len(loaded) != 1 {
+		return nil, fmt.Errorf("%s: group %q did not load alone", s.file, s.group)
+	}
+	out := slices.Clone(written)
+	for i, w := range out {
+		if w.File() == s.file && w.Name() == s.group {
+			out[i] = g
+		}
+	}
+	return out, nil
+}
+
 // unaffected reports whether the substituted rule cannot change the test
 // group's verdict: the plan keeps it neither as substituted nor as written.
 func (rp *replay) unaffected(plan prune.Plan, end time.Duration) bool {
@@ -81,20 +129,78 @@ func (rp *replay) unaffected(plan prune.Plan, end time.Duration) bool {
 	if r := s.subject(rp.groups); r == nil || plan.Keeps(r) {
 		return false
 	}
+	kept, ok := rp.writtenKept(end)
+	return ok && !kept
+}
+
+// writtenKept reports whether the test group's plan for the rules as
+// written keeps the substituted rule; ok is false when that plan cannot be
+// made. The plan is kept by the base Runner for the next substitutions.
+func (rp *replay) writtenKept(end time.Duration) (kept, ok bool) {
+	s := rp.r.sub
+	key := writtenKey{tg: rp.tg, end: end}
+	if !rp.r.opts.NoSharing {
+		if w, ok := s.base.written.get(key); ok {
+			return w.keeps(s), w.ok
+		}
+	}
 	defaultInterval := rp.tg.Interval
 	if rp.f.ServerSchedule {
 		defaultInterval = rp.f.EvaluationInterval
 	}
-	written, err := s.base.prototypes(rp.f, defaultInterval)
-	if err != nil {
-		return false
+	var w writtenPlan
+	if groups, err := s.base.prototypes(rp.f, defaultInterval); err == nil {
+		mutated := rp.groups
+		rp.groups = groups
+		w = writtenPlan{groups: groups, plan: rp.plan(end), ok: true}
+		rp.groups = mutated
 	}
-	mutated := rp.groups
-	rp.groups = written
-	before := rp.plan(end)
-	rp.groups = mutated
-	r := s.subject(written)
-	return r != nil && !before.Keeps(r)
+	if !rp.r.opts.NoSharing {
+		s.base.written.put(key, w)
+	}
+	return w.keeps(s), w.ok
+}
+
+// writtenKey names a test group's plan for the rules as written.
+type writtenKey struct {
+	tg  *TestGroup
+	end time.Duration
+}
+
+// writtenPlan is a test group's plan for the rules as written, over the
+// groups it was made for.
+type writtenPlan struct {
+	groups []*rules.Group
+	plan   prune.Plan
+	ok     bool
+}
+
+// keeps reports whether the plan keeps the rule the substitution replaces.
+func (w writtenPlan) keeps(s *substitution) bool {
+	r := s.subject(w.groups)
+	return r == nil || w.plan.Keeps(r)
+}
+
+// writtenPlans holds the plans for the rules as written, per test group.
+type writtenPlans struct {
+	mtx sync.Mutex
+	m   map[writtenKey]writtenPlan
+}
+
+func (c *writtenPlans) get(k writtenKey) (writtenPlan, bool) {
+	c.mtx.Lock()
+	defer c.mtx.Unlock()
+	w, ok := c.m[k]
+	return w, ok
+}
+
+func (c *writtenPlans) put(k writtenKey, w writtenPlan) {
+	c.mtx.Lock()
+	defer c.mtx.Unlock()
+	if c.m == nil {
+		c.m = map[writtenKey]writtenPlan{}
+	}
+	c.m[k] = w
 }
 
 // RuleFile returns the rule file at path as the Runner loads it (once).

@@ -1,6 +1,7 @@
 package mutation
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -90,4 +91,35 @@ func TestSkipUnaffectedKeepsVerdicts(t *testing.T) {
 	assert.Positive(t, skipped, "some mutant's test group was skipped")
 	pct, _ := pruned.RuleScore("QueueBacklog")
 	assert.Less(t, pct, 100.0)
+}
+
+// TestSharingKeepsVerdicts: a mutant's Runner shares with the Runner of
+// the rules as written the rule groups the mutant leaves alone, the
+// outcomes over no data and each test group's plan for the rules as
+// written; loading and deciding all of them again for every mutant
+// (Options.NoSharing) gives the same report, mutant by mutant, on
+// promtool files with several rule groups and on the CodeValdCortex
+// fixtures.
+func TestSharingKeepsVerdicts(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		paths []string
+		cfg   Config
+	}{
+		{"promtool files", []string{"testdata/groups.yaml", "testdata/one-alert.yaml", "testdata/weak.yaml", "testdata/strong.yaml"},
+			Config{Options: harness.Options{NoCatalog: true}}},
+		{"CodeValdCortex fixtures", []string{"../fixtures/agent-down.yaml", "../fixtures/high-api-latency.yaml", "../fixtures/group-intervals.yaml"},
+			Config{Rules: regexp.MustCompile(`^(AgentDown|HighAPILatency)$`)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			shared, err := Run(tc.paths, tc.cfg)
+			require.NoError(t, err)
+			tc.cfg.Options.NoSharing = true
+			rebuilt, err := Run(tc.paths, tc.cfg)
+			require.NoError(t, err)
+			assert.Equal(t, rebuilt, shared)
+			assert.Positive(t, shared.Score())
+			assert.Less(t, shared.Score(), 100.0)
+		})
+	}
 }

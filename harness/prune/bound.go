@@ -66,7 +66,7 @@ func (a *analysis) selectorBound(vs *parser.VectorSelector) int {
 	if name == "" {
 		return unbounded
 	}
-	key := vs.String()
+	key := a.in.Memo.key(vs)
 	if b, ok := a.bounds[key]; ok {
 		return b
 	}

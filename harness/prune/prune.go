@@ -18,6 +18,7 @@ package prune
 
 import (
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
@@ -67,6 +68,36 @@ type Input struct {
 	// that fails; it decides the errors that do not depend on data (see
 	// mightFailOn). Without it, every rule that might fail is evaluated.
 	FailsOnNoData func(rules.Rule) bool
+	// Memo, when set, keeps between decisions what depends only on the
+	// parsed expressions, which callers share between test groups.
+	Memo *Memo
+}
+
+// Memo keeps the printed form of each selector the analysis has seen, by
+// pointer: a parsed expression is never changed, so its printed form is
+// always the same. It is safe for concurrent use; a nil Memo keeps
+// nothing. Decisions are the same with or without one.
+type Memo struct {
+	mtx  sync.Mutex
+	keys map[*parser.VectorSelector]string
+}
+
+// key returns the selector's printed form, the key of its bound.
+func (m *Memo) key(vs *parser.VectorSelector) string {
+	if m == nil {
+		return vs.String()
+	}
+	m.mtx.Lock()
+	defer m.mtx.Unlock()
+	if k, ok := m.keys[vs]; ok {
+		return k
+	}
+	if m.keys == nil {
+		m.keys = map[*parser.VectorSelector]string{}
+	}
+	k := vs.String()
+	m.keys[vs] = k
+	return k
 }
 
 // Plan is the decision: the rules to evaluate and, for each, the last time
