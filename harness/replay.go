@@ -119,8 +119,6 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 	if err != nil {
 		return nil, err
 	}
-	rp.indexTemplates()
-	rp.mgrOpts.QueryFunc = rp.boundedQueryFunc(rp.mgrOpts.QueryFunc, rp.mgrOpts.ExternalURL)
 	rp.record = newRecorder(rp.start, rp.origin)
 	rp.origins = map[rules.Rule]rules.Rule{}
 	return rp, nil
@@ -318,7 +316,8 @@ func (rp *replay) firingAlerts(names map[string]struct{}) map[string]labelsAndAn
 }
 
 // engineNow returns the replay's engine, made on first use, and sets the
-// rule manager's options that use it.
+// rule manager's options that use it (with the template check of
+// templates.go over the loaded rules).
 func (rp *replay) engineNow() *promql.Engine {
 	if rp.engine != nil {
 		return rp.engine
@@ -338,6 +337,8 @@ func (rp *replay) engineNow() *promql.Engine {
 		// again for each of them.
 		Metrics: rp.r.ruleMetrics,
 	}
+	rp.indexTemplates()
+	rp.mgrOpts.QueryFunc = rp.boundedQueryFunc(rp.mgrOpts.QueryFunc, rp.mgrOpts.ExternalURL)
 	return rp.engine
 }
 
