@@ -57,7 +57,7 @@ func instantReplay(t *testing.T, files []RuleFile, store *memstore.Store, from, 
 			}
 		}
 	}
-	return tr.episodes()
+	return tr.episodes(from)
 }
 
 func TestRangeQueriesGiveTheSameTimelineAsInstantEvaluation(t *testing.T) {

@@ -34,6 +34,12 @@ type Options struct {
 	LookbackDelta time.Duration
 	// ExternalURL is what templates see as $externalURL.
 	ExternalURL *url.URL
+	// Warmup is evaluated before From without being reported, so that the
+	// alerts enter the range with the state a running server would have
+	// (pending for a while, already firing). Episodes that ended before
+	// From are left out; those under way at From keep their earlier times,
+	// and only their time in the range counts.
+	Warmup time.Duration
 }
 
 // Defaults.
@@ -73,7 +79,7 @@ func Run(ctx context.Context, src Source, rs *RuleSet, opts Options) (*Report, e
 		sh.Shadow(rs.recorded())
 	}
 	keep := rs.lookback(opts.LookbackDelta)
-	for ws := opts.From; !ws.After(opts.To); ws = ws.Add(opts.Window) {
+	for ws := opts.start(); !ws.After(opts.To); ws = ws.Add(opts.Window) {
 		we := ws.Add(opts.Window)
 		if end := opts.To.Add(time.Nanosecond); we.After(end) {
 			we = end
@@ -90,12 +96,18 @@ func Run(ctx context.Context, src Source, rs *RuleSet, opts Options) (*Report, e
 	return r.report(), nil
 }
 
+// start is the first time evaluated: From, less the warm-up.
+func (o *Options) start() time.Time { return o.From.Add(-o.Warmup) }
+
 func (o *Options) fill() error {
 	if o.From.IsZero() || o.To.IsZero() {
 		return &Error{Kind: ErrUsage, Msg: "both the start and the end of the range are needed"}
 	}
 	if o.From.After(o.To) {
 		return &Error{Kind: ErrUsage, Msg: fmt.Sprintf("the range starts (%s) after it ends (%s)", o.From.UTC().Format(time.RFC3339), o.To.UTC().Format(time.RFC3339))}
+	}
+	if o.Warmup < 0 {
+		return &Error{Kind: ErrUsage, Msg: "the warm-up cannot be negative"}
 	}
 	if o.Window <= 0 {
 		o.Window = DefaultWindow
@@ -161,7 +173,7 @@ func (r *runner) evalRule(ctx context.Context, rl *rule, from, to time.Time) err
 	if r.skip[rl] {
 		return nil
 	}
-	times := rl.group.times(r.opts.From, from, to)
+	times := rl.group.times(r.opts.start(), from, to)
 	if len(times) == 0 {
 		return nil
 	}
@@ -415,7 +427,7 @@ func usesAt(e parser.Expr) bool {
 func fmtTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 func (r *runner) report() *Report {
-	eps := r.tr.episodes()
+	eps := r.tr.episodes(r.opts.From)
 	return &Report{
 		From: r.opts.From, To: r.opts.To,
 		Episodes: eps,

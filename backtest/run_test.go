@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -146,4 +147,43 @@ func TestStats(t *testing.T) {
 		{Alert: "A", Episodes: 4, PendingOnly: 1, FiringTime: 70 * time.Minute, MedianFiring: 10 * time.Minute, Flaps: 1, FiringShare: 0.65},
 		{Alert: "B"},
 	}, got)
+}
+
+func TestWarmupGivesTheStateOfALongerRun(t *testing.T) {
+	from, to, warm := t0.Add(90*time.Minute), t0.Add(3*time.Hour), 80*time.Minute
+	run := func(opts Options) *Report {
+		rs, err := LoadRules([]RuleFile{{Path: "testdata/equiv.yaml"}}, LoadOptions{})
+		require.NoError(t, err)
+		rep, err := Run(context.Background(), NewLocal(dataStore(t), LocalOptions{}), rs, opts)
+		require.NoError(t, err)
+		return rep
+	}
+	long := run(Options{From: from.Add(-warm), To: to})
+	warmed := run(Options{From: from, To: to, Warmup: warm})
+
+	// The longer run's episodes not over by from, numbered again.
+	var want []Episode
+	n := map[string]int{}
+	for _, e := range long.Episodes {
+		if !e.Resolved.IsZero() && !e.Resolved.After(from) {
+			continue
+		}
+		n[e.Alert]++
+		e.ID = e.Alert + "-" + strconv.Itoa(n[e.Alert])
+		want = append(want, e)
+	}
+	assert.Equal(t, want, warmed.Episodes)
+	early := 0
+	for _, e := range warmed.Episodes {
+		if e.Pending.Before(from) {
+			early++
+		}
+	}
+	assert.Positive(t, early, "some episodes were under way at from")
+
+	cold := run(Options{From: from, To: to})
+	assert.NotEqual(t, cold.Episodes, warmed.Episodes, "without the warm-up the state starts empty")
+	for _, a := range warmed.Alerts {
+		assert.LessOrEqual(t, a.FiringShare, 1.0)
+	}
 }

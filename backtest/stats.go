@@ -24,17 +24,23 @@ type AlertStats struct {
 	FiringShare float64
 }
 
-// firingSpan is when an episode fired, up to to; ok is false when it never
-// fired.
-func (e Episode) firingSpan(to time.Time) (start, end time.Time, ok bool) {
+// firingSpan is when an episode fired within [from, to]; ok is false when
+// it never fired.
+func (e Episode) firingSpan(from, to time.Time) (start, end time.Time, ok bool) {
 	if e.Firing.IsZero() {
 		return time.Time{}, time.Time{}, false
 	}
-	end = e.Resolved
+	start, end = e.Firing, e.Resolved
+	if start.Before(from) {
+		start = from
+	}
 	if end.IsZero() || end.After(to) {
 		end = to
 	}
-	return e.Firing, end, true
+	if end.Before(start) {
+		end = start
+	}
+	return start, end, true
 }
 
 // stats computes the statistics of each alert, in the order of names.
@@ -58,7 +64,7 @@ func alertStats(name string, eps []Episode, from, to time.Time, flapWindow time.
 	var spans [][2]time.Time
 	lastResolved := map[string]time.Time{}
 	for _, e := range eps {
-		s, end, ok := e.firingSpan(to)
+		s, end, ok := e.firingSpan(from, to)
 		if !ok {
 			st.PendingOnly++
 			continue

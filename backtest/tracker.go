@@ -69,10 +69,11 @@ func (tr *tracker) close(open map[uint64]*Episode, h uint64, end time.Time) {
 	tr.done = append(tr.done, *ep)
 }
 
-// episodes returns every episode, open ones last seen unresolved, ordered
-// by start (ties by labels) and numbered per alert.
-func (tr *tracker) episodes() []Episode {
-	out := slices.Clone(tr.done)
+// episodes returns every episode not over by from (the warm-up's), open
+// ones last seen unresolved, ordered by start (ties by labels) and
+// numbered per alert.
+func (tr *tracker) episodes(from time.Time) []Episode {
+	out := slices.DeleteFunc(slices.Clone(tr.done), func(e Episode) bool { return !e.Resolved.After(from) })
 	for _, open := range tr.open {
 		for _, ep := range open {
 			out = append(out, *ep)

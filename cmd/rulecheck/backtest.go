@@ -70,6 +70,7 @@ type backtestFlags struct {
 	from, to, tsdb, format, report, baselineRev string
 	baseline                                    multiFlag
 	window, flapWindow, evalInterval, lookback  time.Duration
+	warmup                                      time.Duration
 	maxSeries                                   int
 	files                                       []string
 	sourceFlags
@@ -103,6 +104,7 @@ func parseBacktestFlags(args []string, stderr io.Writer) (bf *backtestFlags, cod
 	fs.Var(&bf.baseline, "baseline", "baseline rule `FILE` to compare with (repeatable)")
 	fs.StringVar(&bf.baselineRev, "baseline-rev", "", "compare with the rule files as they are at git revision `REV` (e.g. origin/main)")
 	fs.DurationVar(&bf.window, "window", backtest.DefaultWindow, "evaluate this much of the range at once; memory grows with it")
+	fs.DurationVar(&bf.warmup, "warmup", 0, "evaluate this long before --from without reporting it, so that alerts enter the range pending or firing as on a running server (0: they start with no state, as after a restart)")
 	fs.DurationVar(&bf.flapWindow, "flap-window", backtest.DefaultFlapWindow, "an episode firing again within this time of the previous one resolving is a flap")
 	fs.DurationVar(&bf.evalInterval, "evaluation-interval", time.Minute, "interval of the groups that set none (the server's global evaluation_interval)")
 	fs.DurationVar(&bf.lookback, "lookback-delta", 5*time.Minute, "PromQL lookback delta (the server's --query.lookback-delta)")
@@ -136,8 +138,8 @@ func (bf *backtestFlags) check() error {
 		return fmt.Errorf("--format %q: expected text, json or github", bf.format)
 	case len(bf.baseline) > 0 && bf.baselineRev != "":
 		return errors.New("give --baseline or --baseline-rev, not both")
-	case bf.window <= 0 || bf.evalInterval <= 0 || bf.lookback <= 0 || bf.flapWindow < 0 || bf.maxSeries < 0:
-		return errors.New("--window, --evaluation-interval and --lookback-delta must be positive; --flap-window and --max-series not negative")
+	case bf.window <= 0 || bf.evalInterval <= 0 || bf.lookback <= 0 || bf.flapWindow < 0 || bf.maxSeries < 0 || bf.warmup < 0:
+		return errors.New("--window, --evaluation-interval and --lookback-delta must be positive; --flap-window, --warmup and --max-series not negative")
 	}
 	now := bf.now()
 	var err error
@@ -266,7 +268,7 @@ func (bf *backtestFlags) backtest(files []string) (*backtest.Output, error) {
 			return nil, err
 		}
 	}
-	opts := backtest.Options{From: bf.fromT, To: bf.toT, Window: bf.window, MaxSeries: bf.maxSeries, FlapWindow: bf.flapWindow, LookbackDelta: bf.lookback}
+	opts := backtest.Options{From: bf.fromT, To: bf.toT, Window: bf.window, MaxSeries: bf.maxSeries, FlapWindow: bf.flapWindow, LookbackDelta: bf.lookback, Warmup: bf.warmup}
 	out := &backtest.Output{Source: ds.name}
 	if out.Report, err = runOn(ctx, ds, rs, opts); err != nil {
 		return nil, err
