@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/prometheus/promql/parser"
@@ -35,6 +36,8 @@ type Project struct {
 
 	recorded map[string][]*Rule
 	shared   sharedStore
+	// types memoises the value type of binary expressions (TypeOf).
+	types sync.Map
 }
 
 // Rules returns every rule of every file, in file order.

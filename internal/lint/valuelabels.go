@@ -98,7 +98,7 @@ func (p *Project) aggregateValueLabels(n *parser.AggregateExpr, visiting map[str
 }
 
 func (p *Project) binaryValueLabels(n *parser.BinaryExpr, visiting map[string]bool) map[string]ValueLabel {
-	lt, rt := n.LHS.Type(), n.RHS.Type()
+	lt, rt := p.TypeOf(n.LHS), p.TypeOf(n.RHS)
 	switch {
 	case lt == parser.ValueTypeScalar && rt == parser.ValueTypeScalar:
 		return nil
@@ -171,7 +171,7 @@ func (p *Project) callValueLabels(n *parser.Call, visiting map[string]bool) map[
 		return p.labelJoinValueLabels(n, visiting)
 	}
 	for _, a := range n.Args {
-		if t := a.Type(); t == parser.ValueTypeVector || t == parser.ValueTypeMatrix {
+		if t := p.TypeOf(a); t == parser.ValueTypeVector || t == parser.ValueTypeMatrix {
 			return p.valueLabels(a, visiting)
 		}
 	}

@@ -21,7 +21,7 @@ constant by construction and not reported.`,
   expr: histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))`,
 	Run: func(p *lint.Pass) {
 		alerts(p, func(r *lint.Rule) {
-			if r.Expr.AST == nil || filters(r.Expr.AST) || constant(r.Expr.AST) {
+			if r.Expr.AST == nil || filters(p.Project, r.Expr.AST) || constant(r.Expr.AST) {
 				return
 			}
 			why := "no comparison, and/unless or absent()"
@@ -35,7 +35,7 @@ constant by construction and not reported.`,
 
 // filters tells whether an expression can return fewer series than its
 // selectors select: whether it holds a condition.
-func filters(e parser.Expr) bool {
+func filters(pr *lint.Project, e parser.Expr) bool {
 	switch n := lint.Unparen(e).(type) {
 	case *parser.BinaryExpr:
 		switch {
@@ -43,32 +43,32 @@ func filters(e parser.Expr) bool {
 			if !n.ReturnBool {
 				return true
 			}
-			return filters(n.LHS) || filters(n.RHS)
+			return filters(pr, n.LHS) || filters(pr, n.RHS)
 		case n.Op == parser.LAND, n.Op == parser.LUNLESS:
 			return true
 		case n.Op == parser.LOR:
-			return filters(n.LHS) && filters(n.RHS)
+			return filters(pr, n.LHS) && filters(pr, n.RHS)
 		}
-		return filters(n.LHS) || filters(n.RHS)
+		return filters(pr, n.LHS) || filters(pr, n.RHS)
 	case *parser.Call:
 		switch n.Func.Name {
 		case "absent", "absent_over_time":
 			return true
 		}
 		for _, a := range n.Args {
-			if isVector(a) && filters(a) {
+			if isVector(pr, a) && filters(pr, a) {
 				return true
 			}
 		}
 		return false
 	case *parser.AggregateExpr:
-		return filters(n.Expr)
+		return filters(pr, n.Expr)
 	case *parser.SubqueryExpr:
-		return filters(n.Expr)
+		return filters(pr, n.Expr)
 	case *parser.MatrixSelector:
 		return false
 	case *parser.UnaryExpr:
-		return filters(n.Expr)
+		return filters(pr, n.Expr)
 	}
 	return false
 }

@@ -51,7 +51,7 @@ label's real name, or keep it in the inner aggregation.`,
 					}
 				case *parser.BinaryExpr:
 					vm := n.VectorMatching
-					if vm == nil || n.LHS.Type() != parser.ValueTypeVector || n.RHS.Type() != parser.ValueTypeVector {
+					if vm == nil || p.Project.TypeOf(n.LHS) != parser.ValueTypeVector || p.Project.TypeOf(n.RHS) != parser.ValueTypeVector {
 						return
 					}
 					left, right := p.Project.Labels(n.LHS), p.Project.Labels(n.RHS)

@@ -37,7 +37,7 @@ have bare-name series and are not reported.`,
 				m := s.Series.Metric.Name
 				note := ""
 				if bs := s.Series.Metric.Buckets; len(bs) > 0 {
-					if v, above, ok := exprpos.Threshold(sp.VS, sp.Path); ok && above && v >= slices.Max(bs) {
+					if v, above, ok := exprpos.Threshold(sp.VS, sp.Ancestors()); ok && above && v >= slices.Max(bs) {
 						note = fmt.Sprintf("; its largest bucket is %g, so not even histogram_quantile over its buckets can exceed %g", slices.Max(bs), v)
 					}
 				}

@@ -31,7 +31,7 @@ reported.`,
 				if !ok || (call.Func.Name != "absent" && call.Func.Name != "absent_over_time") || len(call.Args) == 0 || fallback(path) {
 					return
 				}
-				vs := baseSelector(call.Args[0])
+				vs := baseSelector(p.Project, call.Args[0])
 				if vs == nil {
 					return
 				}

@@ -33,11 +33,11 @@ them) are compared; selectors, whose labels come from the data, are not.`,
 				if !ok || b.VectorMatching == nil || b.VectorMatching.Card != parser.CardOneToOne {
 					return
 				}
-				if b.Op == parser.LOR || b.Op == parser.LUNLESS || !isVector(b.LHS) || !isVector(b.RHS) {
+				if b.Op == parser.LOR || b.Op == parser.LUNLESS || !isVector(p.Project, b.LHS) || !isVector(p.Project, b.RHS) {
 					return
 				}
-				l, lok := fixedLabels(b.LHS)
-				r, rok := fixedLabels(b.RHS)
+				l, lok := fixedLabels(p.Project, b.LHS)
+				r, rok := fixedLabels(p.Project, b.RHS)
 				if !lok || !rok {
 					return
 				}
@@ -65,7 +65,7 @@ var keepLabels = map[string]bool{
 // fixedLabels returns the labels an expression's series carry when the
 // expression itself fixes them (by (...) aggregations, and functions and
 // scalar arithmetic of them), sorted.
-func fixedLabels(e parser.Expr) ([]string, bool) {
+func fixedLabels(pr *lint.Project, e parser.Expr) ([]string, bool) {
 	switch n := lint.Unparen(e).(type) {
 	case *parser.AggregateExpr:
 		if n.Without || picksSeries(n.Op) || n.Op == parser.COUNT_VALUES {
@@ -76,23 +76,23 @@ func fixedLabels(e parser.Expr) ([]string, bool) {
 		return slices.Compact(out), true
 	case *parser.Call:
 		for _, a := range n.Args {
-			if !isVector(a) {
+			if !isVector(pr, a) {
 				continue
 			}
 			switch {
 			case keepLabels[n.Func.Name]:
-				return fixedLabels(a)
+				return fixedLabels(pr, a)
 			case n.Func.Name == "histogram_quantile":
-				ls, ok := fixedLabels(a)
+				ls, ok := fixedLabels(pr, a)
 				return slices.DeleteFunc(ls, func(l string) bool { return l == "le" }), ok
 			}
 		}
 	case *parser.BinaryExpr:
 		switch {
-		case !isVector(n.LHS) && isVector(n.RHS):
-			return fixedLabels(n.RHS)
-		case isVector(n.LHS) && !isVector(n.RHS):
-			return fixedLabels(n.LHS)
+		case !isVector(pr, n.LHS) && isVector(pr, n.RHS):
+			return fixedLabels(pr, n.RHS)
+		case isVector(pr, n.LHS) && !isVector(pr, n.RHS):
+			return fixedLabels(pr, n.LHS)
 		}
 	}
 	return nil, false

@@ -33,7 +33,7 @@ threshold.`,
 				if !ok || call.Func.Name != "histogram_quantile" || len(call.Args) < 2 {
 					return
 				}
-				v, above, ok := exprpos.Threshold(call, path)
+				v, above, ok := exprpos.Threshold(call, lint.Innermost(path))
 				if !ok || !above {
 					return
 				}

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"iter"
 	"strings"
 
 	"github.com/prometheus/prometheus/promql/parser"
@@ -39,7 +40,7 @@ turns the values into a rate: a counter under any of them is fine.`,
 				if !isCounter {
 					continue
 				}
-				use := rawUse(sp.VS, sp.Path)
+				use := rawUse(sp.VS, sp.Ancestors())
 				if use == "" {
 					continue
 				}
@@ -81,18 +82,18 @@ var passThrough = map[string]bool{
 // throws the values away (count(), group(), absent(), the right-hand side
 // of and/unless) or turns them into a rate (rate() or increase() over a
 // subquery): then the raw value never reaches the result.
-func rawUse(vs parser.Node, path []parser.Node) string {
+func rawUse(vs parser.Node, ancestors iter.Seq[parser.Node]) string {
 	use := ""
 	child := vs
-	for i := len(path) - 1; i >= 0; i-- {
-		u, discards := nodeUse(path[i], child)
+	for anc := range ancestors {
+		u, discards := nodeUse(anc, child)
 		if discards {
 			return ""
 		}
 		if use == "" {
 			use = u
 		}
-		child = path[i]
+		child = anc
 	}
 	return use
 }

@@ -33,10 +33,10 @@ group_left.`,
 				if !ok || b.Op.IsComparisonOperator() || b.Op.IsSetOperator() || b.VectorMatching == nil || b.VectorMatching.Card != parser.CardOneToOne {
 					return
 				}
-				if b.LHS.Type() != parser.ValueTypeVector || b.RHS.Type() != parser.ValueTypeVector {
+				if p.Project.TypeOf(b.LHS) != parser.ValueTypeVector || p.Project.TypeOf(b.RHS) != parser.ValueTypeVector {
 					return
 				}
-				l, r := baseSelector(b.LHS), baseSelector(b.RHS)
+				l, r := baseSelector(p.Project, b.LHS), baseSelector(p.Project, b.RHS)
 				if l == nil || r == nil || selector.MetricName(l) == "" || selector.MetricName(l) != selector.MetricName(r) {
 					return
 				}
@@ -67,7 +67,7 @@ group_left.`,
 
 // baseSelector follows an expression down through functions, parentheses
 // and aggregations to the single selector it is computed from, if any.
-func baseSelector(e parser.Expr) *parser.VectorSelector {
+func baseSelector(pr *lint.Project, e parser.Expr) *parser.VectorSelector {
 	for {
 		switch n := e.(type) {
 		case *parser.VectorSelector:
@@ -83,7 +83,7 @@ func baseSelector(e parser.Expr) *parser.VectorSelector {
 		case *parser.Call:
 			var next parser.Expr
 			for _, a := range n.Args {
-				if isVector(a) {
+				if isVector(pr, a) {
 					if next != nil {
 						return nil
 					}

@@ -21,7 +21,7 @@ nobody reads as 5%. Use humanizePercentage, which prints "5%".`,
     description: "{{ $value | humanize }} of requests fail"`,
 	Run: func(p *lint.Pass) {
 		alerts(p, func(r *lint.Rule) {
-			if r.Expr.AST == nil || !zeroOneRatio(r.Expr.AST) {
+			if r.Expr.AST == nil || !zeroOneRatio(p.Project, r.Expr.AST) {
 				return
 			}
 			for _, group := range [][]*lint.Template{r.Labels, r.Annotations} {
@@ -42,28 +42,28 @@ nobody reads as 5%. Use humanizePercentage, which prints "5%".`,
 })
 
 // zeroOneRatio tells whether an alert's value is a ratio between 0 and 1.
-func zeroOneRatio(e parser.Expr) bool {
+func zeroOneRatio(pr *lint.Project, e parser.Expr) bool {
 	b, ok := lint.Unparen(e).(*parser.BinaryExpr)
 	if !ok {
 		return false
 	}
 	if b.Op.IsComparisonOperator() && !b.ReturnBool {
 		value, limit := b.LHS, b.RHS
-		if !isVector(value) {
+		if !isVector(pr, value) {
 			value, limit = limit, value
 		}
 		num, isNum := lint.Unparen(limit).(*parser.NumberLiteral)
 		div, isDiv := lint.Unparen(value).(*parser.BinaryExpr)
-		return isNum && isDiv && div.Op == parser.DIV && num.Val > 0 && num.Val <= 1 || isDiv && sameMetricRatio(div)
+		return isNum && isDiv && div.Op == parser.DIV && num.Val > 0 && num.Val <= 1 || isDiv && sameMetricRatio(pr, div)
 	}
-	return sameMetricRatio(b)
+	return sameMetricRatio(pr, b)
 }
 
 // sameMetricRatio tells whether b divides a metric by the same metric.
-func sameMetricRatio(b *parser.BinaryExpr) bool {
+func sameMetricRatio(pr *lint.Project, b *parser.BinaryExpr) bool {
 	if b.Op != parser.DIV {
 		return false
 	}
-	l, r := baseSelector(b.LHS), baseSelector(b.RHS)
+	l, r := baseSelector(pr, b.LHS), baseSelector(pr, b.RHS)
 	return l != nil && r != nil && selector.MetricName(l) != "" && selector.MetricName(l) == selector.MetricName(r)
 }

@@ -28,7 +28,7 @@ latency in seconds, printf "%.0f" for a count from increase().`,
 			if r.Expr.AST == nil {
 				return
 			}
-			kind, fix := valueKind(r.Expr.AST)
+			kind, fix := valueKind(p.Project, r.Expr.AST)
 			if kind == "" {
 				return
 			}
@@ -52,26 +52,26 @@ latency in seconds, printf "%.0f" for a count from increase().`,
 
 // valueKind tells what an expression's value is when it is fractional,
 // with the formatting to suggest; "" when it is not.
-func valueKind(e parser.Expr) (string, string) {
+func valueKind(pr *lint.Project, e parser.Expr) (string, string) {
 	switch n := lint.Unparen(e).(type) {
 	case *parser.BinaryExpr:
-		lv, rv := isVector(n.LHS), isVector(n.RHS)
+		lv, rv := isVector(pr, n.LHS), isVector(pr, n.RHS)
 		switch {
 		case n.Op.IsComparisonOperator() && !n.ReturnBool, n.Op == parser.LAND, n.Op == parser.LUNLESS, n.Op == parser.LOR:
 			if lv || !rv {
-				return valueKind(n.LHS)
+				return valueKind(pr, n.LHS)
 			}
-			return valueKind(n.RHS)
+			return valueKind(pr, n.RHS)
 		case n.Op == parser.DIV && lv && rv:
 			return "a ratio", "{{ $value | humanizePercentage }}"
 		}
-		if k, f := valueKind(n.LHS); k != "" {
+		if k, f := valueKind(pr, n.LHS); k != "" {
 			if n.Op == parser.MUL && strings.Contains(f, "Percentage") {
 				return "a percentage", `{{ printf "%.1f" $value }}%`
 			}
 			return k, f
 		}
-		return valueKind(n.RHS)
+		return valueKind(pr, n.RHS)
 	case *parser.Call:
 		switch n.Func.Name {
 		case "rate", "irate":
@@ -88,8 +88,8 @@ func valueKind(e parser.Expr) (string, string) {
 			return "", ""
 		}
 		for _, a := range n.Args {
-			if isVector(a) {
-				return valueKind(a)
+			if isVector(pr, a) {
+				return valueKind(pr, a)
 			}
 		}
 	case *parser.AggregateExpr:
@@ -99,12 +99,12 @@ func valueKind(e parser.Expr) (string, string) {
 		case parser.COUNT, parser.COUNT_VALUES, parser.GROUP:
 			return "", ""
 		}
-		return valueKind(n.Expr)
+		return valueKind(pr, n.Expr)
 	}
 	return "", ""
 }
 
-func isVector(e parser.Expr) bool {
-	t := e.Type()
+func isVector(pr *lint.Project, e parser.Expr) bool {
+	t := pr.TypeOf(e)
 	return t == parser.ValueTypeVector || t == parser.ValueTypeMatrix
 }

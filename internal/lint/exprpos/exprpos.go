@@ -5,6 +5,7 @@
 package exprpos
 
 import (
+	"iter"
 	"regexp"
 	"strings"
 
@@ -55,14 +56,15 @@ func GroupingOffset(e *lint.Expr, n parser.Node, label string) int {
 	return start
 }
 
-// Threshold finds the number a node (at the end of path) is compared with:
+// Threshold finds the number a node is compared with, given its ancestors
+// innermost first:
 // the nearest enclosing non-bool comparison whose other side is a number.
 // above is true for > and >= with the node on the left (or < and <= with
 // it on the right).
-func Threshold(node parser.Node, path []parser.Node) (value float64, above, ok bool) {
+func Threshold(node parser.Node, ancestors iter.Seq[parser.Node]) (value float64, above, ok bool) {
 	child := node
-	for i := len(path) - 1; i >= 0; i-- {
-		switch n := path[i].(type) {
+	for anc := range ancestors {
+		switch n := anc.(type) {
 		case *parser.ParenExpr, *parser.StepInvariantExpr:
 		case *parser.BinaryExpr:
 			if !n.Op.IsComparisonOperator() || n.ReturnBool {
@@ -87,7 +89,7 @@ func Threshold(node parser.Node, path []parser.Node) (value float64, above, ok b
 		default:
 			return 0, false, false
 		}
-		child = path[i]
+		child = anc
 	}
 	return 0, false, false
 }

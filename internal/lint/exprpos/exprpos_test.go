@@ -33,7 +33,7 @@ func TestThreshold(t *testing.T) {
 		t.Run(tc.query, func(t *testing.T) {
 			sp := lint.Selectors(parse(t, tc.query).AST)
 			require.Len(t, sp, 1)
-			v, above, ok := exprpos.Threshold(sp[0].VS, sp[0].Path)
+			v, above, ok := exprpos.Threshold(sp[0].VS, sp[0].Ancestors())
 			assert.Equal(t, tc.found, ok)
 			assert.Equal(t, tc.value, v)
 			assert.Equal(t, tc.above, above)
