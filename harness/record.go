@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/prometheus/tsdb/chunkenc"
 
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
+	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 )
 
 // History is what happened in one replay, recorded as it ran: when each
@@ -32,10 +33,12 @@ type History struct {
 // RuleHistory is what one rule did during a replay.
 type RuleHistory struct {
 	// File and Group are where the rule is loaded from; Index is its
-	// position among the group's rules in the file.
-	File, Group, Name string
-	Index             int
-	Alerting          bool
+	// position among the group's rules in the file. Resource is the
+	// PrometheusRule ("namespace/name") the group is in, empty for a plain
+	// rule file: one file may hold several, each with a group of one name.
+	File, Resource, Group, Name string
+	Index                       int
+	Alerting                    bool
 	// Evaluations are the instants it was evaluated, as runs of equally
 	// spaced instants.
 	Evaluations []EvalRun
@@ -116,6 +119,9 @@ type recorder struct {
 	// origin maps a rule variant (see annotations.go) to the rule it
 	// stands for.
 	origin func(rules.Rule) rules.Rule
+	// unit maps a group's File (a rulefile.Unit's ID) to its file and
+	// resource.
+	unit func(id string) rulefile.Unit
 	// index is, per rule evaluated, its position in its group in the file.
 	index map[rules.Rule]int
 	rules map[rules.Rule]*RuleHistory
@@ -136,9 +142,9 @@ type stateChange struct {
 	text string
 }
 
-func newRecorder(start time.Time, origin func(rules.Rule) rules.Rule) *recorder {
+func newRecorder(start time.Time, origin func(rules.Rule) rules.Rule, unit func(string) rulefile.Unit) *recorder {
 	return &recorder{
-		h: &History{Start: start}, origin: origin, index: map[rules.Rule]int{}, rules: map[rules.Rule]*RuleHistory{},
+		h: &History{Start: start}, origin: origin, unit: unit, index: map[rules.Rule]int{}, rules: map[rules.Rule]*RuleHistory{},
 		open: map[rules.Rule]map[uint64]*openEpisode{}, states: map[string][]stateChange{},
 	}
 }
@@ -162,7 +168,8 @@ func (rc *recorder) rule(g *rules.Group, r rules.Rule) *RuleHistory {
 	rh := rc.rules[key]
 	if rh == nil {
 		_, alerting := r.(*rules.AlertingRule)
-		rh = &RuleHistory{File: g.File(), Group: g.Name(), Name: r.Name(), Index: rc.index[key], Alerting: alerting}
+		u := rc.unit(g.File())
+		rh = &RuleHistory{File: u.Path, Resource: u.Resource, Group: g.Name(), Name: r.Name(), Index: rc.index[key], Alerting: alerting}
 		rc.rules[key] = rh
 		rc.h.Rules = append(rc.h.Rules, rh)
 	}

@@ -119,7 +119,7 @@ func (r *Runner) newReplay(f *Fixture, tg *TestGroup, res *TestResult) (*replay,
 	if err != nil {
 		return nil, err
 	}
-	rp.record = newRecorder(rp.start, rp.origin)
+	rp.record = newRecorder(rp.start, rp.origin, r.loader.Unit)
 	rp.origins = map[rules.Rule]rules.Rule{}
 	return rp, nil
 }
@@ -151,15 +151,15 @@ func (r *Runner) prototypes(f *Fixture, defaultInterval time.Duration) ([]*rules
 // loadPrototypes loads the rule groups of the fixture's rule files with
 // Prometheus's rule manager, in evaluation order.
 func (r *Runner) loadPrototypes(f *Fixture, defaultInterval time.Duration) ([]*rules.Group, error) {
-	groupsMap, err := r.loadGroups(r.loader, defaultInterval, f.RuleFiles)
+	groupsMap, err := r.loadGroups(r.loader, defaultInterval, r.unitIDs(f.RuleFiles))
 	if err != nil {
 		return nil, err
 	}
 	return r.orderGroups(f, groupsMap)
 }
 
-// loadGroups loads the rule groups of files from loader, as Prometheus's
-// rule manager does, keyed by rules.GroupKey.
+// loadGroups loads the rule groups of files (rulefile.Unit IDs) from
+// loader, as Prometheus's rule manager does, keyed by rules.GroupKey.
 func (r *Runner) loadGroups(loader rules.GroupLoader, defaultInterval time.Duration, files []string) (map[string]*rules.Group, error) {
 	m := rules.NewManager(&rules.ManagerOptions{
 		Context:     context.Background(),
@@ -189,12 +189,33 @@ const (
 	promtoolQueryTimeout = 100 * time.Second
 )
 
+// unitIDs returns what the rule manager loads for the rule files: each
+// file, or each PrometheusRule of a file that holds several (the operator
+// writes each to a rule file of its own, so their groups may share a
+// name). A file that fails to load is passed as it is, for the rule
+// manager to report.
+func (r *Runner) unitIDs(files []string) []string {
+	var ids []string
+	for _, fn := range files {
+		units, err := r.loader.Units(fn)
+		if err != nil {
+			ids = append(ids, fn)
+			continue
+		}
+		for _, u := range units {
+			ids = append(ids, u.ID)
+		}
+	}
+	return ids
+}
+
 // orderGroups returns the loaded groups in file order: rule files in the
 // order the fixture lists them, groups in the order each file writes them.
 // group_eval_order then moves the groups it names, as promtool does: groups it
 // names are ranked by their position in it, every other group ranks with the
 // first one (promtool breaks those ties at random; file order is one of the
-// orders it may pick).
+// orders it may pick). A name shared by groups of several PrometheusRules
+// ranks all of them, as promtool ranks groups of one name in several files.
 func (r *Runner) orderGroups(f *Fixture, groupsMap map[string]*rules.Group) ([]*rules.Group, error) {
 	var out []*rules.Group
 	for _, fn := range f.RuleFiles {
@@ -203,9 +224,10 @@ func (r *Runner) orderGroups(f *Fixture, groupsMap map[string]*rules.Group) ([]*
 			return nil, err
 		}
 		for _, g := range file.Groups {
-			if grp, ok := groupsMap[rules.GroupKey(fn, g.Name)]; ok {
+			key := rules.GroupKey(file.UnitOf(g).ID, g.Name)
+			if grp, ok := groupsMap[key]; ok {
 				out = append(out, grp)
-				delete(groupsMap, rules.GroupKey(fn, g.Name))
+				delete(groupsMap, key)
 			}
 		}
 	}

@@ -70,15 +70,19 @@ func (r *Runner) WithRule(ref RuleRef, rule rulefmt.Rule) (*Runner, error) {
 		opts: r.opts, p: r.p, ruleMetrics: r.ruleMetrics,
 		loader:  loader,
 		configs: r.configs, ams: r.ams, probes: probes, memo: memo,
-		sub: &substitution{base: r, file: ref.File, group: g.Name, index: ref.Index, only: r.loader.With(ref.File, &only)},
+		sub: &substitution{base: r, file: ref.File, unit: f.UnitOf(*g).ID, group: g.Name, index: ref.Index, only: r.loader.With(ref.File, &only)},
 	}, nil
 }
 
 // substitution is the rule a WithRule Runner replaces, and the Runner
 // that runs the rule as written.
 type substitution struct {
-	base  *Runner
-	file  string
+	base *Runner
+	file string
+	// unit is the ID of the rule file (rulefile.Unit) the rule's group is
+	// loaded as: the groups of several PrometheusRules of one file may
+	// share a name.
+	unit  string
 	group string
 	index int
 	// only serves the rule file with the substituted rule's group alone.
@@ -88,7 +92,7 @@ type substitution struct {
 // subject returns the substituted rule's place among the loaded groups.
 func (s *substitution) subject(groups []*rules.Group) rules.Rule {
 	for _, g := range groups {
-		if g.File() == s.file && g.Name() == s.group && s.index < len(g.Rules()) {
+		if g.File() == s.unit && g.Name() == s.group && s.index < len(g.Rules()) {
 			return g.Rules()[s.index]
 		}
 	}
@@ -102,17 +106,19 @@ func (s *substitution) prototypes(r *Runner, f *Fixture, defaultInterval time.Du
 	if err != nil || !slices.Contains(f.RuleFiles, s.file) {
 		return written, err
 	}
-	loaded, err := r.loadGroups(s.only, defaultInterval, []string{s.file})
+	// Loaded as its unit (the base Runner's prototypes registered it), so
+	// that it replaces the group of its PrometheusRule only.
+	loaded, err := r.loadGroups(s.only, defaultInterval, []string{s.unit})
 	if err != nil {
 		return nil, err
 	}
-	g, ok := loaded[rules.GroupKey(s.file, s.group)]
+	g, ok := loaded[rules.GroupKey(s.unit, s.group)]
 	if !ok || len(loaded) != 1 {
-		return nil, fmt.Errorf("%s: group %q did not load alone", s.file, s.group)
+		return nil, fmt.Errorf("%s: group %q did not load alone", s.unit, s.group)
 	}
 	out := slices.Clone(written)
 	for i, w := range out {
-		if w.File() == s.file && w.Name() == s.group {
+		if w.File() == s.unit && w.Name() == s.group {
 			out[i] = g
 		}
 	}

@@ -18,9 +18,11 @@ var crdAPIVersion = monitoringv1.SchemeGroupVersion.String()
 
 // parseCRD reads PrometheusRule resources: one document, several "---"
 // documents, or a List (kind List or PrometheusRuleList) of them. The
-// operator writes each resource's spec.groups as a rule file; the groups are
-// validated here as Prometheus validates that file, with positions that point
-// into the resource the user wrote.
+// operator writes each resource's spec.groups as a rule file of its own;
+// the groups are validated here as Prometheus validates that file, with
+// positions that point into the resource the user wrote. So a group name
+// must be unique within one resource, not across the resources of the file:
+// two resources may each have a group "g", and Prometheus loads both.
 func parseCRD(path string, content []byte, opts Options) (*File, error) {
 	docs, err := splitDocuments(path, content)
 	if err != nil {
@@ -28,7 +30,10 @@ func parseCRD(path string, content []byte, opts Options) (*File, error) {
 	}
 	f := &File{Path: path, Kind: CRD}
 	var errs Errors
-	seen := map[string]Pos{}
+	// seen holds, per resource and group name, where the group is first
+	// written: a resource written twice in one file (the same namespace
+	// and name) is one object, and its groups one rule file.
+	seen := map[[2]string]Pos{}
 	add := func(obj *yaml.Node) {
 		gs, err := parseResource(path, obj, opts)
 		if err != nil {
@@ -40,17 +45,18 @@ func parseCRD(path string, content []byte, opts Options) (*File, error) {
 			return
 		}
 		for _, g := range gs {
-			// Prometheus keys groups by file and name; two resources in one
-			// file with the same group name would silently shadow each other.
-			if first, dup := seen[g.Name]; dup {
-				msg := fmt.Sprintf("group %q is already defined at line %d of this file", g.Name, first.Line)
+			// Prometheus keys groups by rule file and name; within the rule
+			// file of one resource, a repeated name would shadow a group.
+			key := [2]string{g.Resource, g.Name}
+			if first, dup := seen[key]; dup {
+				msg := fmt.Sprintf("group %q is already defined at line %d of this file, in the same PrometheusRule %s", g.Name, first.Line, g.Resource)
 				if first == g.Pos {
-					msg = fmt.Sprintf("group %q is defined twice in this file: a YAML alias repeats it", g.Name)
+					msg = fmt.Sprintf("group %q is defined twice in PrometheusRule %s: a YAML alias repeats it", g.Name, g.Resource)
 				}
 				errs = append(errs, errAt(path, g.Pos, ErrDuplicateGroup, msg))
 				continue
 			}
-			seen[g.Name] = g.Pos
+			seen[key] = g.Pos
 			f.Groups = append(f.Groups, g)
 		}
 	}
@@ -187,7 +193,7 @@ func parseResource(path string, obj *yaml.Node, opts Options) ([]Group, error) {
 		if groupNode == nil {
 			gpos = nodePos(spec)
 		}
-		errs = append(errs, groupErrors(path, g, groupNode, seen, opts)...)
+		errs = append(errs, groupErrors(path, g, groupNode, seen, "PrometheusRule "+resource, opts)...)
 		grp := Group{RuleGroup: g, Pos: nodePos(&gn.Name), Resource: resource}
 		if gn.Name.Line == 0 {
 			grp.Pos = gpos

@@ -33,7 +33,8 @@ const (
 	ErrPromQL
 	// ErrTemplate is a label or annotation template that does not parse.
 	ErrTemplate
-	// ErrDuplicateGroup is a group name used twice in one file.
+	// ErrDuplicateGroup is a group name used twice in one rule file: a plain
+	// file, or one PrometheusRule resource.
 	ErrDuplicateGroup
 )
 

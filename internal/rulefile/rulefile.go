@@ -280,7 +280,7 @@ func plainErrors(path string, rgs *rulefmt.RuleGroups, root *yaml.Node, errs []e
 	var out Errors
 	seen := map[string]bool{}
 	for i, g := range rgs.Groups {
-		out = append(out, groupErrors(path, g, yamlnode.Item(groups, i), seen, opts)...)
+		out = append(out, groupErrors(path, g, yamlnode.Item(groups, i), seen, "the same file", opts)...)
 		for len(ruleErrs) > 0 && ruleErrs[0].Group == g.Name && ruleErrs[0].Rule <= len(g.Rules) {
 			out = append(out, ruleError(path, ruleErrs[0], rulePos(ruleErrs[0])))
 			ruleErrs = ruleErrs[1:]
@@ -299,16 +299,18 @@ func plainErrors(path string, rgs *rulefmt.RuleGroups, root *yaml.Node, errs []e
 	return oneOrAll(out)
 }
 
-// groupErrors checks a group as rulefmt does (a name, unique in the file,
-// valid label names and values), positioned at its YAML node.
-func groupErrors(path string, g rulefmt.RuleGroup, node *yaml.Node, seen map[string]bool, opts Options) Errors {
+// groupErrors checks a group as rulefmt does (a name, unique in the rule
+// file, valid label names and values), positioned at its YAML node. in
+// names that rule file in the message ("the same file", as rulefmt says, or
+// the PrometheusRule the operator writes as one).
+func groupErrors(path string, g rulefmt.RuleGroup, node *yaml.Node, seen map[string]bool, in string, opts Options) Errors {
 	var errs Errors
 	gpos := nodePos(node)
 	if g.Name == "" {
 		errs = append(errs, errAt(path, gpos, ErrRulefmt, "Groupname must not be empty"))
 	}
 	if seen[g.Name] {
-		errs = append(errs, errAt(path, valuePos(node, "name"), ErrDuplicateGroup, fmt.Sprintf("groupname: %q is repeated in the same file", g.Name)))
+		errs = append(errs, errAt(path, valuePos(node, "name"), ErrDuplicateGroup, fmt.Sprintf("groupname: %q is repeated in %s", g.Name, in)))
 	}
 	seen[g.Name] = true
 	keys := make([]string, 0, len(g.Labels))
@@ -374,6 +376,8 @@ type Loader struct {
 	mtx   sync.Mutex
 	cache map[string]loadResult
 	exprs map[string]parser.Expr
+	// units are the units Units returned, by ID.
+	units map[string]Unit
 	// base, when set, serves the files and expressions this Loader does
 	// not hold (see With).
 	base *Loader
@@ -409,9 +413,16 @@ func (l *Loader) File(path string) (*File, error) {
 	return f, err
 }
 
-// Load implements rules.GroupLoader.
+// Load implements rules.GroupLoader. The identifier is a unit's ID (see
+// Units): the path of a file that is one unit, or the ID of one
+// PrometheusRule of a file that holds several.
 func (l *Loader) Load(identifier string, _ bool, _ model.ValidationScheme) (*rulefmt.RuleGroups, []error) {
-	f, err := l.File(identifier)
+	u, isUnit := l.unit(identifier)
+	path := identifier
+	if isUnit {
+		path = u.Path
+	}
+	f, err := l.File(path)
 	if err != nil {
 		var es Errors
 		if errors.As(err, &es) {
@@ -419,7 +430,18 @@ func (l *Loader) Load(identifier string, _ bool, _ model.ValidationScheme) (*rul
 		}
 		return nil, []error{err}
 	}
-	return f.RuleGroups(), nil
+	if !isUnit {
+		if len(f.Units()) > 1 {
+			return nil, []error{errAt(path, Pos{}, ErrCRD, severalUnits)}
+		}
+		return f.RuleGroups(), nil
+	}
+	gs := f.UnitGroups(u)
+	rgs := &rulefmt.RuleGroups{Groups: make([]rulefmt.RuleGroup, len(gs))}
+	for i, g := range gs {
+		rgs.Groups[i] = g.RuleGroup
+	}
+	return rgs, nil
 }
 
 // Parse implements rules.GroupLoader. Expressions are parsed once per
