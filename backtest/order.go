@@ -2,6 +2,7 @@ package backtest
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/prometheus/prometheus/model/labels"
@@ -26,13 +27,15 @@ func (rs *RuleSet) order() ([]*rule, error) {
 	}
 	deps := make([][]*rule, len(all))
 	for i, r := range all {
-		if err := r.readsAlerts(); err != nil {
-			return nil, err
+		if r.mayRead(r) {
+			return nil, &Error{Kind: ErrUnsupported, Range: r.pos, Rule: r.r.Name(),
+				Msg: "reads its own output (a server reads the previous evaluation's), which a backtest evaluating window by window cannot reproduce"}
 		}
 		for j, w := range all {
 			if i == j || !r.mayRead(w) {
 				continue
 			}
+			w.written = true
 			if err := faithful(r, w, j > i); err != nil {
 				return nil, err
 			}
@@ -53,7 +56,7 @@ func (rs *RuleSet) order() ([]*rule, error) {
 func faithful(r, w *rule, later bool) error {
 	unsupported := func(why string) error {
 		return &Error{Kind: ErrUnsupported, Range: r.pos, Rule: r.r.Name(),
-			Msg: fmt.Sprintf("reads %q, recorded by the rule at %s, %s; a backtest evaluating window by window cannot give what a server gives there", w.r.Name(), w.pos, why)}
+			Msg: fmt.Sprintf("reads what %q writes (the rule at %s), %s; a backtest evaluating window by window cannot give what a server gives there", w.r.Name(), w.pos, why)}
 	}
 	rg, wg := r.group.g, w.group.g
 	switch {
@@ -81,20 +84,6 @@ func gcd(a, b time.Duration) time.Duration {
 		a, b = b, a%b
 	}
 	return a
-}
-
-// readsAlerts returns an error of kind ErrUnsupported for a rule that reads
-// the ALERTS or ALERTS_FOR_STATE series a server writes: a backtest does
-// not write them.
-func (r *rule) readsAlerts() error {
-	for _, sel := range r.reads {
-		for _, name := range []string{"ALERTS", "ALERTS_FOR_STATE"} {
-			if selects(sel, name, labels.EmptyLabels()) && namesMetric(sel) {
-				return &Error{Kind: ErrUnsupported, Range: r.pos, Rule: r.r.Name(), Msg: fmt.Sprintf("reads %s, which a backtest does not write", name)}
-			}
-		}
-	}
-	return nil
 }
 
 func namesMetric(sel []*labels.Matcher) bool {
@@ -144,20 +133,39 @@ func topoSort(all []*rule, deps [][]*rule, index map[*rule]int) ([]*rule, error)
 }
 
 // mayRead reports whether one of r's selectors may select the series that
-// w records: w is a recording rule whose name and static labels the
-// selector's matchers accept (a matcher on a label w leaves to the data
-// may match).
+// w writes: w is a recording rule whose name and static labels the
+// selector's matchers accept, or an alerting rule whose ALERTS (or
+// ALERTS_FOR_STATE) series (alertname and the labels it sets without
+// templates) a selector naming the metric accepts. A matcher on a label w leaves to the data may match.
 func (r *rule) mayRead(w *rule) bool {
-	rec, ok := w.r.(*rules.RecordingRule)
-	if !ok {
-		return false
+	name, static := w.r.Name(), w.r.Labels()
+	alert := false
+	if a, ok := w.alerting(); ok {
+		alert = true
+		name, static = "ALERTS", alertLabels(a)
 	}
 	for _, sel := range r.reads {
-		if selects(sel, rec.Name(), rec.Labels()) {
+		if !alert && selects(sel, name, static) {
+			return true
+		}
+		if alert && namesMetric(sel) && (selects(sel, name, static) || selects(sel, "ALERTS_FOR_STATE", static)) {
 			return true
 		}
 	}
 	return false
+}
+
+// alertLabels are the labels an alert's ALERTS series has for sure: its
+// alertname and the labels it sets to text without templates.
+func alertLabels(a *rules.AlertingRule) labels.Labels {
+	b := labels.NewBuilder(labels.EmptyLabels())
+	a.Labels().Range(func(l labels.Label) {
+		if !strings.Contains(l.Value, "{{") {
+			b.Set(l.Name, l.Value)
+		}
+	})
+	b.Set(labels.AlertName, a.Name())
+	return b.Labels()
 }
 
 func selects(sel []*labels.Matcher, name string, static labels.Labels) bool {

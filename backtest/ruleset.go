@@ -67,6 +67,9 @@ type rule struct {
 	// prev holds, for a recording rule, the series of its last successful
 	// evaluation (for stale markers).
 	prev map[uint64]labels.Labels
+	// written is set on a rule some rule reads the output of: a recording
+	// rule, or an alerting rule whose ALERTS series are read.
+	written bool
 }
 
 func (r *rule) alerting() (*rules.AlertingRule, bool) {
@@ -180,15 +183,36 @@ func ruleFileError(path string, err error) *Error {
 	return e
 }
 
-// recorded returns the metric names the recording rules write.
+// recorded returns the metric names the run writes: those of the
+// recording rules, and ALERTS and ALERTS_FOR_STATE when a rule reads them.
+// Call after order.
 func (rs *RuleSet) recorded() []string {
 	var out []string
+	alerts := false
 	for _, g := range rs.groups {
 		for _, r := range g.rules {
 			if _, ok := r.alerting(); !ok {
 				out = append(out, r.r.Name())
+			} else if r.written {
+				alerts = true
 			}
 		}
 	}
+	if alerts {
+		out = append(out, "ALERTS", "ALERTS_FOR_STATE")
+	}
 	return out
+}
+
+// restored marks the alerting rules as a server marks them once it has
+// restored their state at start-up: from then on their evaluations give
+// the ALERTS and ALERTS_FOR_STATE series.
+func (rs *RuleSet) restored() {
+	for _, g := range rs.groups {
+		for _, r := range g.rules {
+			if a, ok := r.alerting(); ok {
+				a.SetRestored(true)
+			}
+		}
+	}
 }

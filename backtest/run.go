@@ -74,6 +74,7 @@ func Run(ctx context.Context, src Source, rs *RuleSet, opts Options) (*Report, e
 	if err != nil {
 		return nil, err
 	}
+	rs.restored()
 	r := &runner{src: src, rs: rs, opts: opts, tr: newTracker(), skip: map[*rule]bool{}}
 	if sh, ok := src.(shadower); ok {
 		sh.Shadow(rs.recorded())
@@ -222,14 +223,18 @@ func (r *runner) evalRule(ctx context.Context, rl *rule, from, to time.Time) err
 			}
 			r.warn(rl, ts, err)
 		}
-		if a, ok := rl.alerting(); ok {
+		a, isAlert := rl.alerting()
+		if isAlert {
 			r.tr.observe(a, ts)
-		} else if err == nil {
+		}
+		// What a server's group appends: a recording rule's output, an
+		// alerting rule's ALERTS series (kept only when a rule reads them).
+		if err == nil && (!isAlert || rl.written) {
 			rec.add(out)
 			rl.markStale(rec, out, ts.Add(-off))
 		}
 	}
-	if _, ok := rl.alerting(); ok || len(rec.m) == 0 {
+	if len(rec.m) == 0 {
 		return nil
 	}
 	return r.record(rl, rec.m)

@@ -57,11 +57,19 @@ func TestRunErrorsCarryTheirKind(t *testing.T) {
       - alert: A
         expr: x:sum > 0
 `, Options{From: t0, To: t0.Add(time.Hour)}, ErrUnsupported, 9},
-		{"reads ALERTS", `groups:
+		{"reads its own output", `groups:
+  - name: g
+    rules:
+      - record: x:sum
+        expr: sum(up) + (x:sum or vector(0))
+`, Options{From: t0, To: t0.Add(time.Hour)}, ErrUnsupported, 4},
+		{"reads a later alert of its group", `groups:
   - name: g
     rules:
       - alert: A
         expr: ALERTS{alertname="B"} == 1
+      - alert: B
+        expr: up == 0
 `, Options{From: t0, To: t0.Add(time.Hour)}, ErrUnsupported, 4},
 		{"too many series", `groups:
   - name: g
