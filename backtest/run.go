@@ -260,7 +260,7 @@ func (r *runner) record(rl *rule, m promql.Matrix) error {
 	}
 	if readers := r.rs.readers(rl); len(readers) > 0 {
 		return &Error{Kind: ErrCannotRecord, Range: readers[0].pos, Rule: readers[0].r.Name(),
-			Msg: fmt.Sprintf("reads %q, which the recording rule at %s writes, and this source cannot evaluate recording rules the server does not have; use --tsdb or --remote-read", rl.r.Name(), rl.pos)}
+			Msg: fmt.Sprintf("reads what %q writes (the rule at %s), and this source cannot store rule output the server does not have; use --tsdb or --remote-read", rl.r.Name(), rl.pos)}
 	}
 	r.skip[rl] = true
 	r.warnings = append(r.warnings, fmt.Sprintf("%s: recording rule %q skipped: the source cannot record, and no rule reads it", rl.pos, rl.r.Name()))
