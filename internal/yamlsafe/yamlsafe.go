@@ -29,6 +29,9 @@ var (
 // does not report YAML syntax errors: the decoder that follows reports them
 // with better context.
 func Check(content []byte) error {
+	if err := CheckText(content); err != nil {
+		return err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(content))
 	for {
 		var doc yaml.Node
@@ -40,6 +43,16 @@ func Check(content []byte) error {
 			return err
 		}
 	}
+}
+
+// CheckText refuses, before it is parsed, YAML text written with more than
+// MaxNodes nodes, at the line where it passes the limit: parsing it would
+// hold them all in memory.
+func CheckText(content []byte) error {
+	if line := overNodes(content, MaxNodes); line > 0 {
+		return &LimitError{Line: line, Msg: fmt.Sprintf("more than %d YAML nodes (keys, values, list entries) by this line; refusing to parse the file", MaxNodes)}
+	}
+	return nil
 }
 
 // LimitError is a document that breaks a limit, at the line where it does.
@@ -59,6 +72,8 @@ func CheckNode(doc *yaml.Node) error {
 	}
 	memo := map[*yaml.Node]size{}
 	switch sz := expanded(doc, memo, 0); {
+	case sz.nodes > MaxExpandedNodes && firstAlias(doc) == 0:
+		return &LimitError{Line: doc.Line, Msg: fmt.Sprintf("the document has more than %d YAML nodes; refusing to decode it", MaxExpandedNodes)}
 	case sz.nodes > MaxExpandedNodes:
 		return &LimitError{Line: firstAlias(doc), Msg: fmt.Sprintf("YAML aliases expand to more than %d nodes; refusing to expand the document", MaxExpandedNodes)}
 	case sz.bytes > MaxExpandedBytes:
