@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -86,4 +87,25 @@ func TestBacktestSourceErrors(t *testing.T) {
 			assert.NoFileExists(t, report, "no partial report")
 		})
 	}
+}
+
+// TestBacktestToFixtureFromServers: --to-fixture reads the episode's series
+// from a remote source as well, and gives the fixture --tsdb gives.
+func TestBacktestToFixtureFromServers(t *testing.T) {
+	s := serveDemo(t, promserver.Options{})
+	rules := "../../rules/pweza-core-alerts.yaml"
+	fixture := func(source ...string) string {
+		out := filepath.Join(t.TempDir(), "agent-down-1.yaml")
+		args := append([]string{"backtest", "--from", demoFrom, "--to", demoTo, "--to-fixture", "AgentDown-1", "--out", out}, source...)
+		code, _, stderr := runCLI(append(args, rules)...)
+		require.Equal(t, exitOK, code, stderr)
+		b, err := os.ReadFile(out)
+		require.NoError(t, err)
+		// The first line names the source.
+		_, rest, _ := strings.Cut(string(b), "\n")
+		return rest
+	}
+	want := fixture("--tsdb", demoTSDB(t))
+	assert.Equal(t, want, fixture("--remote-read", s.ReadURL), "remote read")
+	assert.Equal(t, want, fixture("--query-api", s.URL), "query API")
 }
