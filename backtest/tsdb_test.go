@@ -45,8 +45,11 @@ func TestOpenTSDBReadsBlocksAndLeavesTheDirectoryAlone(t *testing.T) {
 	rep, err := Run(context.Background(), NewLocal(db, LocalOptions{}), rs, Options{From: t0.Add(10 * time.Minute), To: t0.Add(3 * time.Hour)})
 	require.NoError(t, err)
 	assert.NotEmpty(t, rep.Episodes)
+	sandbox := db.sandbox
+	assert.DirExists(t, sandbox)
 	require.NoError(t, db.Close())
 	assert.Equal(t, before, dirState(t, dir))
+	assert.NoDirExists(t, sandbox, "the sandbox is removed")
 }
 
 func TestOpenTSDBBadDirectories(t *testing.T) {
