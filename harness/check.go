@@ -19,6 +19,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/selector"
 	"github.com/codevaldcortex/rulecheck/internal/suggest"
+	"github.com/codevaldcortex/rulecheck/internal/textsafe"
 )
 
 // checkStrict reports what promtool accepts silently; under Options.Strict
@@ -36,7 +37,7 @@ func (rp *replay) checkStrict(res *TestResult) {
 			}
 			issues = append(issues, FailureAt(rp.f.Path, a.Line, msg))
 		case len(a.ExpAlerts) == 0 && a.EvalTime < minFor:
-			issues = append(issues, FailureAt(rp.f.Path, a.Line, fmt.Sprintf("alert test %s at eval_time %s expects no alerts, but the alert cannot fire before its 'for' of %s has passed, so this test cannot fail", a.Alertname, fixture.FormatDuration(a.EvalTime), fixture.FormatDuration(minFor))))
+			issues = append(issues, FailureAt(rp.f.Path, a.Line, fmt.Sprintf("alert test %s at eval_time %s expects no alerts, but the alert cannot fire before its 'for' of %s has passed, so this test cannot fail", textsafe.Escape(a.Alertname), fixture.FormatDuration(a.EvalTime), fixture.FormatDuration(minFor))))
 		}
 	}
 	dups := fixture.DuplicateSeries(rp.f, rp.tg)
@@ -132,17 +133,17 @@ func (rp *replay) checkAlerts(res *TestResult, tests []AlertTest) {
 		if !passed {
 			var b strings.Builder
 			if !strings.HasPrefix(rp.tg.Name, "unnamed#") {
-				fmt.Fprintf(&b, "    name: %s,\n", rp.tg.Name)
+				fmt.Fprintf(&b, "    name: %s,\n", textsafe.Escape(rp.tg.Name))
 			}
 			if rp.r.opts.Diff {
 				fmt.Fprintf(&b, "    alertname: %s, time: %s, \n        diff (- expected, + got):\n%s",
-					tc.Alertname, fixture.FormatDuration(tc.EvalTime), indentAll(lineDiff(expAlerts.lines(), gotAlerts.lines()), "            "))
+					textsafe.Escape(tc.Alertname), fixture.FormatDuration(tc.EvalTime), indentAll(lineDiff(expAlerts.lines(), gotAlerts.lines()), "            "))
 				if d := alertDifferences(expAlerts, gotAlerts); len(d) > 0 {
 					b.WriteString("\n        differs:\n" + indentAll(strings.Join(d, "\n"), "            "))
 				}
 			} else {
 				fmt.Fprintf(&b, "    alertname: %s, time: %s, \n        exp:%v, \n        got:%v",
-					tc.Alertname, fixture.FormatDuration(tc.EvalTime), indentLines(expAlerts.String(), "            "), indentLines(gotAlerts.String(), "            "))
+					textsafe.Escape(tc.Alertname), fixture.FormatDuration(tc.EvalTime), indentLines(expAlerts.String(), "            "), indentLines(gotAlerts.String(), "            "))
 			}
 			if hist := rp.record.history(tc.Alertname, rp.start.Add(tc.EvalTime)); hist != "" {
 				b.WriteString("\n        alert state up to eval_time:\n" + indentAll(hist, "            "))

@@ -15,6 +15,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
+	"github.com/codevaldcortex/rulecheck/internal/textsafe"
 )
 
 // History is what happened in one replay, recorded as it ran: when each
@@ -284,7 +285,7 @@ func (rc *recorder) history(name string, t time.Time) string {
 		fmt.Fprintf(&b, "%s: %s\n", fixture.FormatDuration(rc.rel(sc.at)), sc.text)
 	}
 	if n == 0 {
-		return fmt.Sprintf("%s was never pending or firing\n", name)
+		return fmt.Sprintf("%s was never pending or firing\n", textsafe.Escape(name))
 	}
 	return b.String()
 }

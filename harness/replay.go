@@ -16,6 +16,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/internal/memstore"
+	"github.com/codevaldcortex/rulecheck/internal/textsafe"
 	"github.com/codevaldcortex/rulecheck/position"
 )
 
@@ -286,7 +287,7 @@ func (rp *replay) evalGroup(ctx context.Context, g *rules.Group, ts time.Time) [
 	var errs []error
 	for _, rule := range g.Rules() {
 		if err := rule.LastError(); err != nil {
-			errs = append(errs, fmt.Errorf("    rule: %s, time: %s, err: %w", rule.Name(), fixture.FormatDuration(ts.Sub(time.Unix(0, 0).UTC())), err))
+			errs = append(errs, fmt.Errorf("    rule: %s, time: %s, err: %w", textsafe.Escape(rule.Name()), fixture.FormatDuration(ts.Sub(time.Unix(0, 0).UTC())), err))
 		}
 	}
 	return errs

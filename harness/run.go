@@ -9,6 +9,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/harness/prune"
+	"github.com/codevaldcortex/rulecheck/internal/textsafe"
 )
 
 // schedule returns the replay's schedule: a server's per-group schedule
@@ -97,7 +98,7 @@ func (rp *replay) ready(res *TestResult, s schedule) bool {
 		if a.Alertname == "" {
 			msg := fmt.Sprintf("an item under alert_rule_test misses required attribute alertname at eval_time %v", fixture.FormatDuration(a.EvalTime))
 			if s.namesGroup() && rp.tg.Name != "" && !strings.HasPrefix(rp.tg.Name, "unnamed#") {
-				msg += fmt.Sprintf(" (in TestGroup %s)", rp.tg.Name)
+				msg += fmt.Sprintf(" (in TestGroup %s)", textsafe.Escape(rp.tg.Name))
 			}
 			res.fail(a.Line, msg)
 			res.BadInput = true

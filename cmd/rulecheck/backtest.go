@@ -118,7 +118,7 @@ func parseBacktestFlags(args []string, stderr io.Writer) (bf *backtestFlags, cod
 		return nil, code, false
 	}
 	if err := bf.check(); err != nil {
-		fmt.Fprintf(stderr, "rulecheck backtest: %v (rulecheck backtest -h)\n", err)
+		fmt.Fprintf(stderr, "rulecheck backtest: %v (rulecheck backtest -h)\n", errText(err))
 		return nil, exitBadInput, false
 	}
 	return bf, exitOK, true
@@ -180,7 +180,7 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 
 func (bf *backtestFlags) run(stdout, stderr io.Writer) int {
 	bad := func(err error) int {
-		fmt.Fprintf(stderr, "rulecheck backtest: %v\n", err)
+		fmt.Fprintf(stderr, "rulecheck backtest: %v\n", errText(err))
 		if bf.out != nil {
 			abortReport(bf.out, stderr)
 		}

@@ -90,7 +90,7 @@ func parseCatalogFlags(args []string, stderr io.Writer) (cf *catalogFlags, code 
 func (cf *catalogFlags) run(stdout, stderr io.Writer) int {
 	check, output, jobs, sources, args := cf.check, cf.output, cf.jobs, cf.sources, cf.args
 	bad := func(format string, args ...any) int {
-		fmt.Fprintf(stderr, "rulecheck: "+format+"\n", args...)
+		fmt.Fprintf(stderr, "rulecheck: "+format+"\n", safeArgs(args)...)
 		return exitBadInput
 	}
 	var out *outfile.File

@@ -64,7 +64,7 @@ func runCompat(args []string, stdout, stderr io.Writer) int {
 	}
 	files, err := fixture.Find(paths)
 	if err != nil {
-		fmt.Fprintf(stderr, "rulecheck compat: %v\n", err)
+		fmt.Fprintf(stderr, "rulecheck compat: %v\n", errText(err))
 		return exitBadInput
 	}
 	runner := harness.NewRunner(harness.Options{})
@@ -80,14 +80,14 @@ func runCompat(args []string, stdout, stderr io.Writer) int {
 		pt, err := promtoolVerdict(*promtool, f)
 		ptTime += time.Since(start)
 		if err != nil {
-			fmt.Fprintf(stderr, "rulecheck compat: %s: %v\n", f, err)
+			fmt.Fprintf(stderr, "rulecheck compat: %s: %v\n", textsafe.Escape(f), errText(err))
 			return exitBadInput
 		}
 		start = time.Now()
 		rc, err := rulecheckVerdict(runner, f)
 		rcTime += time.Since(start)
 		if err != nil {
-			fmt.Fprintf(stderr, "rulecheck compat: %s: %v\n", f, err)
+			fmt.Fprintf(stderr, "rulecheck compat: %s: %v\n", textsafe.Escape(f), errText(err))
 			return exitBadInput
 		}
 		compared++

@@ -94,25 +94,25 @@ func (cf *coverageFlags) ruleFiles(testFiles []string) ([]string, error) {
 func (cf *coverageFlags) report(results []*harness.FileResult, testFiles []string, opts harness.Options, table, stderr io.Writer) int {
 	rules, err := cf.ruleFiles(testFiles)
 	if err != nil {
-		fmt.Fprintf(stderr, "rulecheck: coverage: %v\n", err)
+		fmt.Fprintf(stderr, "rulecheck: coverage: %v\n", errText(err))
 		return exitBadInput
 	}
 	rep, err := coverage.Compute(results, coverage.Options{RuleFiles: rules, Parser: parser.NewParser(opts.ParserOptions), IgnoreUnknownFields: opts.IgnoreUnknownFields})
 	if err != nil {
-		fmt.Fprintf(stderr, "rulecheck: coverage: %v\n", err)
+		fmt.Fprintf(stderr, "rulecheck: coverage: %v\n", errText(err))
 		return exitBadInput
 	}
 	cf.rep = rep
 	if cf.show {
 		fmt.Fprintln(table)
 		if err := coverage.WriteText(table, rep); err != nil {
-			fmt.Fprintf(stderr, "rulecheck: %v\n", err)
+			fmt.Fprintf(stderr, "rulecheck: %v\n", errText(err))
 			return exitBadInput
 		}
 	}
 	if cf.out != nil {
 		if err := cf.write(rep); err != nil {
-			fmt.Fprintf(stderr, "rulecheck: --coverage-out: %v\n", err)
+			fmt.Fprintf(stderr, "rulecheck: --coverage-out: %v\n", errText(err))
 			return exitBadInput
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/harness"
 	"github.com/codevaldcortex/rulecheck/internal/chart"
+	"github.com/codevaldcortex/rulecheck/internal/textsafe"
 )
 
 const explainUsage = `Usage: rulecheck explain [flags] FILE[:LINE]
@@ -53,7 +54,7 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if err := ef.parse(pos); err != nil {
-		fmt.Fprintf(stderr, "rulecheck explain: %v (rulecheck explain -h)\n", err)
+		fmt.Fprintf(stderr, "rulecheck explain: %v (rulecheck explain -h)\n", errText(err))
 		return exitBadInput
 	}
 	return ef.run(stdout, stderr)
@@ -83,7 +84,7 @@ func (ef *explainFlags) run(stdout, stderr io.Writer) int {
 	if ef.at != "" {
 		d, err := model.ParseDuration(ef.at)
 		if err != nil {
-			fmt.Fprintf(stderr, "rulecheck explain: --at %q: %v\n", ef.at, err)
+			fmt.Fprintf(stderr, "rulecheck explain: --at %q: %v\n", ef.at, errText(err))
 			return exitBadInput
 		}
 		at := time.Duration(d)
@@ -92,12 +93,12 @@ func (ef *explainFlags) run(stdout, stderr io.Writer) int {
 	opts := harness.Options{RecordOutputs: true}
 	fr := harness.NewRunner(opts).RunFile(ef.path)
 	if fr.Err != nil {
-		fmt.Fprintf(stderr, "rulecheck: %v\n", fr.Err)
+		fmt.Fprintf(stderr, "rulecheck: %v\n", errText(fr.Err))
 		return exitBadInput
 	}
 	tests := ef.selected(fr.Tests)
 	if len(tests) == 0 {
-		fmt.Fprintf(stderr, "rulecheck explain: %s:%d: no test group starts at or above this line\n", ef.path, ef.line)
+		fmt.Fprintf(stderr, "rulecheck explain: %s:%d: no test group starts at or above this line\n", textsafe.Escape(ef.path), ef.line)
 		return exitBadInput
 	}
 	b := &chart.Builder{Parser: parser.NewParser(opts.ParserOptions)}
@@ -114,7 +115,7 @@ func (ef *explainFlags) run(stdout, stderr io.Writer) int {
 			continue
 		}
 		if err := chart.WriteText(stdout, c, o); err != nil {
-			fmt.Fprintf(stderr, "rulecheck: %v\n", err)
+			fmt.Fprintf(stderr, "rulecheck: %v\n", errText(err))
 			return exitBadInput
 		}
 	}

@@ -119,7 +119,7 @@ func (lf *lintFlags) run(stdout, stderr io.Writer) int {
 	catalogPath := lf.catalogPath
 	all := lf.checks()
 	bad := func(format string, args ...any) int {
-		fmt.Fprintf(stderr, "rulecheck: "+format+"\n", args...)
+		fmt.Fprintf(stderr, "rulecheck: "+format+"\n", safeArgs(args)...)
 		return exitBadInput
 	}
 	failSev, err := lint.ParseSeverity(lf.failOn)

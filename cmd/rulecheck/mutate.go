@@ -155,12 +155,12 @@ func (mf *mutateFlags) run(stdout, stderr io.Writer) int {
 	}
 	cfg, err := mf.config()
 	if err != nil {
-		fmt.Fprintf(stderr, "rulecheck mutate: %v\n", err)
+		fmt.Fprintf(stderr, "rulecheck mutate: %v\n", errText(err))
 		return exitBadInput
 	}
 	files, err := mf.inputs()
 	if err != nil {
-		fmt.Fprintf(stderr, "rulecheck mutate: %v\n", err)
+		fmt.Fprintf(stderr, "rulecheck mutate: %v\n", errText(err))
 		return exitBadInput
 	}
 	if len(files) == 0 {
@@ -169,11 +169,11 @@ func (mf *mutateFlags) run(stdout, stderr io.Writer) int {
 	}
 	rep, err := mf.report(files, cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "rulecheck mutate: %v\n", err)
+		fmt.Fprintf(stderr, "rulecheck mutate: %v\n", errText(err))
 		return exitBadInput
 	}
 	if err := mutation.Write(stdout, mf.format, rep); err != nil {
-		fmt.Fprintf(stderr, "rulecheck mutate: %v\n", err)
+		fmt.Fprintf(stderr, "rulecheck mutate: %v\n", errText(err))
 		return exitBadInput
 	}
 	if mf.minScore > 0 && rep.Score() < mf.minScore {

@@ -67,7 +67,7 @@ func parseRoutesFlags(args []string, stderr io.Writer) (rf *routesFlags, code in
 
 func (rf *routesFlags) run(stdout, stderr io.Writer) int {
 	bad := func(err error) int {
-		fmt.Fprintf(stderr, "rulecheck: %v\n", err)
+		fmt.Fprintf(stderr, "rulecheck: %v\n", errText(err))
 		return exitBadInput
 	}
 	am, err := routing.Load(rf.alertmanager)

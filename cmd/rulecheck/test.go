@@ -162,12 +162,12 @@ func (tf *testFlags) wantCharts(stdout io.Writer) bool {
 func (tf *testFlags) run(stdout, stderr io.Writer) int {
 	opts, err := tf.options(stdout)
 	if err != nil {
-		fmt.Fprintf(stderr, "rulecheck: %v\n", err)
+		fmt.Fprintf(stderr, "rulecheck: %v\n", errText(err))
 		return exitBadInput
 	}
 	files, err := fixture.Find(tf.paths)
 	if err != nil {
-		fmt.Fprintf(stderr, "rulecheck: %v\n", err)
+		fmt.Fprintf(stderr, "rulecheck: %v\n", errText(err))
 		return exitBadInput
 	}
 	if len(files) == 0 {
@@ -178,14 +178,14 @@ func (tf *testFlags) run(stdout, stderr io.Writer) int {
 	if tf.junitPath != "" {
 		f, err := outfile.Open(tf.junitPath, testInputs(files, opts))
 		if err != nil {
-			fmt.Fprintf(stderr, "rulecheck: --junit: %v\n", err)
+			fmt.Fprintf(stderr, "rulecheck: --junit: %v\n", errText(err))
 			return exitBadInput
 		}
 		defer abortReport(f, stderr)
 		junitOut = f
 	}
 	if err := tf.cov.open(testInputs(files, opts)); err != nil {
-		fmt.Fprintf(stderr, "rulecheck: %v\n", err)
+		fmt.Fprintf(stderr, "rulecheck: %v\n", errText(err))
 		return exitBadInput
 	}
 	if tf.cov.out != nil {
@@ -195,7 +195,7 @@ func (tf *testFlags) run(stdout, stderr io.Writer) int {
 	if tf.htmlPath != "" {
 		f, err := outfile.Open(tf.htmlPath, testInputs(files, opts))
 		if err != nil {
-			fmt.Fprintf(stderr, "rulecheck: --html: %v\n", err)
+			fmt.Fprintf(stderr, "rulecheck: --html: %v\n", errText(err))
 			return exitBadInput
 		}
 		defer abortReport(f, stderr)
@@ -222,16 +222,16 @@ func (tf *testFlags) run(stdout, stderr io.Writer) int {
 			FailedChart: tf.charts.failedChart(stdout, &chart.Builder{Parser: parser.NewParser(opts.ParserOptions)})})
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "rulecheck: %v\n", err)
+		fmt.Fprintf(stderr, "rulecheck: %v\n", errText(err))
 		return exitBadInput
 	}
 	if junitOut != nil {
 		if err := report.WriteJUnit(junitOut, results); err != nil {
-			fmt.Fprintf(stderr, "rulecheck: --junit: %v\n", err)
+			fmt.Fprintf(stderr, "rulecheck: --junit: %v\n", errText(err))
 			return exitBadInput
 		}
 		if err := junitOut.Commit(); err != nil {
-			fmt.Fprintf(stderr, "rulecheck: --junit: %v; no report written\n", err)
+			fmt.Fprintf(stderr, "rulecheck: --junit: %v; no report written\n", errText(err))
 			return exitBadInput
 		}
 	}
@@ -251,11 +251,11 @@ func (tf *testFlags) run(stdout, stderr io.Writer) int {
 	if htmlOut != nil {
 		run := htmlreport.Run{Results: results, Duration: elapsed, Charts: &chart.Builder{Parser: parser.NewParser(opts.ParserOptions)}, Coverage: tf.cov.rep}
 		if err := htmlreport.Write(htmlOut, run); err != nil {
-			fmt.Fprintf(stderr, "rulecheck: --html: %v\n", err)
+			fmt.Fprintf(stderr, "rulecheck: --html: %v\n", errText(err))
 			return exitBadInput
 		}
 		if err := htmlOut.Commit(); err != nil {
-			fmt.Fprintf(stderr, "rulecheck: --html: %v; no report written\n", err)
+			fmt.Fprintf(stderr, "rulecheck: --html: %v; no report written\n", errText(err))
 			return exitBadInput
 		}
 	}

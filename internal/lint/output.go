@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"github.com/codevaldcortex/rulecheck/internal/textsafe"
 	"io"
 	"sort"
 	"strings"
@@ -81,7 +82,10 @@ func writeText(w io.Writer, res *Result, opts OutputOptions) error {
 		}
 		prev = f.File
 		files[f.File] = true
-		fmt.Fprintf(w, "%s: %s %s: %s\n", c(ansiBold, fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)), c(sevColor(f.Severity), f.Severity.String()), c(ansiDim, f.Check), f.Message)
+		// One line per finding: a path or message from the input cannot
+		// forge another finding or reach the terminal as an escape.
+		loc := fmt.Sprintf("%s:%d:%d", textsafe.Escape(f.File), f.Line, f.Column)
+		fmt.Fprintf(w, "%s: %s %s: %s\n", c(ansiBold, loc), c(sevColor(f.Severity), f.Severity.String()), c(ansiDim, f.Check), textsafe.Escape(f.Message))
 	}
 	if len(res.Findings) > 0 {
 		fmt.Fprintln(w)
@@ -142,7 +146,9 @@ func writeGitHub(w io.Writer, res *Result) error {
 		case Warning:
 			cmd = "warning"
 		}
-		if _, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", cmd, prop.Replace(f.File), f.Line, f.Column, prop.Replace(f.Check), esc.Replace(f.Message)); err != nil {
+		// Control characters are escaped first (textsafe keeps newlines,
+		// which the workflow command encodes).
+		if _, err := fmt.Fprintf(w, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", cmd, prop.Replace(textsafe.Escape(f.File)), f.Line, f.Column, prop.Replace(f.Check), esc.Replace(textsafe.EscapeText(f.Message))); err != nil {
 			return err
 		}
 	}
