@@ -134,18 +134,32 @@ func loadRules(files []RuleFile, opts LoadOptions, mo *rules.ManagerOptions) (*R
 	mo.Context, mo.Logger, mo.GroupLoader, mo.Parser = context.Background(), nopLogger, loader, opts.Parser
 	mo.NotifyFunc = func(context.Context, string, ...*rules.Alert) {}
 	m := rules.NewManager(mo)
-	loaded, errs := m.LoadGroups(opts.EvaluationInterval, labels.EmptyLabels(), "", nil, opts.IgnoreUnknownFields, paths...)
+	// Each PrometheusRule of a file that holds several is a rule file of
+	// its own (rulefile.Unit), as the operator writes it: their groups may
+	// share a name.
+	var ids []string
+	for _, p := range paths {
+		units, err := loader.Units(p)
+		if err != nil {
+			return nil, ruleFileError(p, err)
+		}
+		for _, u := range units {
+			ids = append(ids, u.ID)
+		}
+	}
+	loaded, errs := m.LoadGroups(opts.EvaluationInterval, labels.EmptyLabels(), "", nil, opts.IgnoreUnknownFields, ids...)
 	if len(errs) > 0 {
 		return nil, ruleFileError(paths[0], errors.Join(errs...))
 	}
 	rs := &RuleSet{Files: paths}
 	for i, f := range parsed {
 		for _, fg := range f.Groups {
-			g, ok := loaded[rules.GroupKey(paths[i], fg.Name)]
+			key := rules.GroupKey(f.UnitOf(fg).ID, fg.Name)
+			g, ok := loaded[key]
 			if !ok {
 				continue
 			}
-			delete(loaded, rules.GroupKey(paths[i], fg.Name))
+			delete(loaded, key)
 			rs.groups = append(rs.groups, newGroup(g, paths[i], fg))
 		}
 	}

@@ -127,6 +127,33 @@ spec:
 	assert.Equal(t, []string{"FromCRD"}, rs.Alerts())
 }
 
+// Two PrometheusRules of one file each have a group "availability": each
+// is a rule file of its own, so both groups load, from a path or from
+// given content.
+func TestLoadRulesLoadsEveryPrometheusRuleOfAFile(t *testing.T) {
+	const path = "../testdata/crd-shared-group/rules.yaml"
+	content, err := os.ReadFile(path)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name string
+		file RuleFile
+	}{
+		{"path", RuleFile{Path: path}},
+		{"content", RuleFile{Path: "at-rev/rules.yaml", Content: content}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs, err := LoadRules([]RuleFile{tc.file}, LoadOptions{})
+			require.NoError(t, err)
+			assert.Equal(t, []string{"WorkerDown", "APIDown"}, rs.Alerts())
+			require.Len(t, rs.groups, 2)
+			for _, g := range rs.groups {
+				assert.Equal(t, "availability", g.g.Name())
+			}
+			assert.NotEqual(t, rs.groups[0].g.File(), rs.groups[1].g.File())
+		})
+	}
+}
+
 func TestRunTwiceIsRefused(t *testing.T) {
 	rs, err := LoadRules([]RuleFile{{Path: "testdata/equiv.yaml"}}, LoadOptions{})
 	require.NoError(t, err)

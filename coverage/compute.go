@@ -115,8 +115,8 @@ func (s *scope) depsOf(r *Rule) []*Rule {
 
 // place identifies a rule as the replay's History does.
 type place struct {
-	file, group string
-	index       int
+	file, resource, group string
+	index                 int
 }
 
 func (c *computer) scope(files []string) *scope {
@@ -136,7 +136,7 @@ func (c *computer) newScope(files []string) *scope {
 		for _, r := range rf.rules {
 			s.rules = append(s.rules, r)
 			s.reads[r] = rf.reads[r]
-			s.byPlace[place{key(f), r.Group, r.Index}] = r
+			s.byPlace[place{key(f), r.Resource, r.Group, r.Index}] = r
 			if r.Kind == Alert {
 				s.alerts[r.Name] = append(s.alerts[r.Name], r)
 			} else {
@@ -152,7 +152,7 @@ func (s *scope) test(path string, tr *harness.TestResult) {
 	hist := map[*Rule]*harness.RuleHistory{}
 	if tr.History != nil {
 		for _, rh := range tr.History.Rules {
-			if r := s.byPlace[place{key(rh.File), rh.Group, rh.Index}]; r != nil {
+			if r := s.byPlace[place{key(rh.File), rh.Resource, rh.Group, rh.Index}]; r != nil {
 				hist[r] = rh
 			}
 		}

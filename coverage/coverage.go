@@ -32,13 +32,16 @@ const (
 // Rule is one rule of the rule files and what the tests did with it.
 type Rule struct {
 	// File and Line are where the rule is written; Group is its group and
-	// Index its position among the group's rules.
-	File  string
-	Line  int
-	Group string
-	Index int
-	Name  string
-	Kind  Kind
+	// Index its position among the group's rules. Resource is the
+	// PrometheusRule ("namespace/name") the group is in, empty for a plain
+	// rule file: the PrometheusRules of one file may share a group name.
+	File     string
+	Line     int
+	Resource string
+	Group    string
+	Index    int
+	Name     string
+	Kind     Kind
 	// For is an alerting rule's for.
 	For time.Duration
 	// EndLine is the rule's last line (its last non-blank, non-comment

@@ -138,3 +138,28 @@ func golden(t *testing.T, path string, got []byte) {
 	require.NoError(t, err)
 	assert.Equal(t, string(want), string(got))
 }
+
+// Two PrometheusRules of one file each have a group "availability": each
+// rule's coverage comes from its own evaluations, not from the rule at the
+// same place in the other resource's group of that name.
+func TestPrometheusRulesShareAGroupName(t *testing.T) {
+	for _, file := range []string{"../testdata/crd-shared-group/test.yaml", "../testdata/crd-shared-group/timeline.yaml"} {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			rep, _ := run(t, nil, file)
+			for _, tt := range []struct {
+				name, resource string
+				fired          bool
+			}{
+				{"job:up:min", "team-api/api", false},
+				{"APIDown", "team-api/api", true},
+				{"WorkerDown", "team-worker/worker", true},
+			} {
+				r := rep.Rule(tt.name)
+				require.NotNil(t, r, tt.name)
+				assert.Equal(t, tt.resource, r.Resource, tt.name)
+				assert.Equal(t, "availability", r.Group, tt.name)
+				assert.Equal(t, tt.fired, r.Fired, tt.name)
+			}
+		})
+	}
+}

@@ -69,7 +69,7 @@ func loadRuleFile(path string, opts rulefile.Options) (*ruleFile, error) {
 	for _, g := range f.Groups {
 		starts = append(starts, g.Pos.Line)
 		for i, r := range g.Rules {
-			cr := &Rule{File: path, Group: g.Name, Index: i, Name: r.Record, Kind: Record}
+			cr := &Rule{File: path, Resource: g.Resource, Group: g.Name, Index: i, Name: r.Record, Kind: Record}
 			if r.Alert != "" {
 				cr.Name, cr.Kind, cr.For = r.Alert, Alert, time.Duration(r.For)
 			}

@@ -31,9 +31,9 @@ func TestPrometheusRulesShareAGroupName(t *testing.T) {
 				got = append(got, [3]string{rh.Resource, rh.Group, rh.Name})
 			}
 			want := [][3]string{
+				{"team-worker/worker", "availability", "WorkerDown"},
 				{"team-api/api", "availability", "job:up:min"},
 				{"team-api/api", "availability", "APIDown"},
-				{"team-worker/worker", "availability", "WorkerDown"},
 			}
 			if prune {
 				assert.Subset(t, want, got, path)
@@ -62,11 +62,11 @@ func withRuleInSharedGroupName(t *testing.T, base *harness.Runner) {
 		rule   rulefmt.Rule
 		failed bool
 	}{
-		{"second resource's alert never fires", harness.RuleRef{File: sharedGroupRules, Group: 1, Index: 0},
+		{"first resource's alert never fires", harness.RuleRef{File: sharedGroupRules, Group: 0, Index: 0},
 			rulefmt.Rule{Alert: "WorkerDown", Expr: `up{job="worker"} == 2`, For: 0}, true},
-		{"first resource's alert never fires", harness.RuleRef{File: sharedGroupRules, Group: 0, Index: 1},
+		{"second resource's alert never fires", harness.RuleRef{File: sharedGroupRules, Group: 1, Index: 1},
 			rulefmt.Rule{Alert: "APIDown", Expr: `job:up:min{job="api"} == 2`}, true},
-		{"first resource's recording rule unchanged", harness.RuleRef{File: sharedGroupRules, Group: 0, Index: 0},
+		{"second resource's recording rule unchanged", harness.RuleRef{File: sharedGroupRules, Group: 1, Index: 0},
 			rulefmt.Rule{Record: "job:up:min", Expr: `min by (job) (up{job="api"})`}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -65,7 +65,7 @@ func (b *Builder) expr(rh *harness.RuleHistory) string {
 		return ""
 	}
 	for _, g := range f.Groups {
-		if g.Name == rh.Group && rh.Index < len(g.Rules) {
+		if g.Resource == rh.Resource && g.Name == rh.Group && rh.Index < len(g.Rules) {
 			return g.Rules[rh.Index].Expr
 		}
 	}
