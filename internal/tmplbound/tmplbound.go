@@ -189,10 +189,17 @@ func instrumentList(l *parse.ListNode) {
 		return
 	}
 	text := 0
-	for _, n := range l.Nodes {
+	for i, n := range l.Nodes {
 		switch n := n.(type) {
 		case *parse.TextNode:
 			text += len(n.Text)
+			// A brace at the edge of a text could join the delimiter
+			// of a neighbouring action once printed back (a text "{"
+			// before "{{" when a trim marker separated them): such a
+			// text is printed by an action instead, as a string.
+			if strings.ContainsAny(string(n.Text), "{}") {
+				l.Nodes[i] = snippetAction("{{" + strconv.Quote(string(n.Text)) + "}}")
+			}
 		case *parse.ActionNode:
 			if len(n.Pipe.Decl) == 0 {
 				n.Pipe.Cmds = append(n.Pipe.Cmds, snippetCmd(outFunc))
