@@ -30,7 +30,10 @@ load.
   (one or more documents, or a List; other Kubernetes objects in the same
   file are skipped). Positions point into the file you wrote, inside the
   expression where PromQL gives a position, also for ` + "`|`" + ` and ` + "`>`" + ` block
-  scalars and quoted strings.
+  scalars and quoted strings. Each PrometheusRule is one rule file, as the
+  operator writes it: group names must differ within a resource, not
+  across the resources of a file, and checks that compare rules loaded
+  together (syntax/duplicate-alert) treat each resource as its own file.
 - **Grafana dashboards** (` + "`*.json`" + ` with ` + "`panels`" + ` or ` + "`dashboard`" + `): the ` + "`expr`" + ` and
   ` + "`legendFormat`" + ` of every panel target. Grafana variables are replaced so the
   query parses (` + "`$__rate_interval`" + ` and variables in ranges by ` + "`5m`" + `).
