@@ -48,7 +48,7 @@ func (a *analysis) mightFailOn(r rules.Rule, g *rules.Group) bool {
 	e := r.Query()
 	bound := a.exprBound(e)
 	if bound == 0 {
-		if clockParams(e) {
+		if a.in.Memo.clockParams(e) {
 			return true
 		}
 		return a.in.FailsOnNoData == nil || a.in.FailsOnNoData(r)

@@ -73,13 +73,15 @@ type Input struct {
 	Memo *Memo
 }
 
-// Memo keeps the printed form of each selector the analysis has seen, by
-// pointer: a parsed expression is never changed, so its printed form is
+// Memo keeps what depends only on a parsed expression, by pointer: the
+// printed form of each selector and whether an expression's parameters
+// read the clock. A parsed expression is never changed, so these are
 // always the same. It is safe for concurrent use; a nil Memo keeps
 // nothing. Decisions are the same with or without one.
 type Memo struct {
-	mtx  sync.Mutex
-	keys map[*parser.VectorSelector]string
+	mtx   sync.Mutex
+	keys  map[*parser.VectorSelector]string
+	clock map[parser.Expr]bool
 }
 
 // key returns the selector's printed form, the key of its bound.
@@ -98,6 +100,24 @@ func (m *Memo) key(vs *parser.VectorSelector) string {
 	k := vs.String()
 	m.keys[vs] = k
 	return k
+}
+
+// clockParams returns clockParams(e).
+func (m *Memo) clockParams(e parser.Expr) bool {
+	if m == nil {
+		return clockParams(e)
+	}
+	m.mtx.Lock()
+	defer m.mtx.Unlock()
+	if c, ok := m.clock[e]; ok {
+		return c
+	}
+	if m.clock == nil {
+		m.clock = map[parser.Expr]bool{}
+	}
+	c := clockParams(e)
+	m.clock[e] = c
+	return c
 }
 
 // Plan is the decision: the rules to evaluate and, for each, the last time
