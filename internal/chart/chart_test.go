@@ -129,3 +129,48 @@ func TestPromtoolEvalTimes(t *testing.T) {
 	require.NoError(t, chart.WriteText(&b, c, chart.TextOptions{Width: 100, ASCII: true}))
 	golden(t, "promtool-ascii.golden", b.Bytes())
 }
+
+// Two PrometheusRules of one file each have a group "g" with one alert:
+// each alert's chart shows its own expression, read from its own
+// resource's group.
+func TestAlertsOfGroupsOfOneName(t *testing.T) {
+	dir := t.TempDir()
+	rules := `apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: a}
+spec:
+  groups:
+  - name: g
+    rules: [{alert: A, expr: "up == 0"}]
+---
+apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: {name: b}
+spec:
+  groups:
+  - name: g
+    rules: [{alert: B, expr: "up == 1"}]
+`
+	test := `rule_files: [rules.yaml]
+tests:
+- interval: 1m
+  input_series:
+  - series: 'up{job="x"}'
+    values: 1 0
+  alert_rule_test:
+  - {eval_time: 0m, alertname: B, exp_alerts: [{exp_labels: {job: x}}]}
+  - {eval_time: 1m, alertname: A, exp_alerts: [{exp_labels: {job: x}}]}
+`
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "rules.yaml"), []byte(rules), 0o644))
+	path := filepath.Join(dir, "test.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(test), 0o644))
+	fr := harness.NewRunner(harness.Options{RecordOutputs: true}).RunFile(path)
+	harness.RequirePass(t, fr)
+	c := new(chart.Builder).Build(fr.Path, fr.Tests[0])
+	require.NotNil(t, c)
+	exprs := map[string]string{}
+	for _, a := range c.Alerts {
+		exprs[a.Name] = a.Expr
+	}
+	assert.Equal(t, map[string]string{"A": "up == 0", "B": "up == 1"}, exprs)
+}
