@@ -73,6 +73,12 @@ func runCompat(args []string, stdout, stderr io.Writer) int {
 		ptTime, rcTime     time.Duration
 	)
 	for _, f := range files {
+		// promtool reads what it is given whole: a device or a named pipe
+		// is refused here, before promtool runs.
+		if err := inputfile.Check(f); err != nil {
+			fmt.Fprintf(stderr, "rulecheck compat: %v\n", errText(err))
+			return exitBadInput
+		}
 		if fx, err := fixture.Load(f); err == nil && fx.ServerSchedule {
 			continue
 		}

@@ -92,3 +92,15 @@ func TestCompatNoReport(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
 	assert.Contains(t, stderr, "promtool wrote no JUnit report (exit status 1; its last words: promtool: error: unknown long flag --junit)")
 }
+
+// TestCompatRefusesSpecialFiles: a test file that is a device is refused
+// before promtool runs (promtool would read it whole).
+func TestCompatRefusesSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	zero := filepath.Join(dir, "zero_test.yaml")
+	require.NoError(t, os.Symlink("/dev/zero", zero))
+	pt := fakePromtool(t, "", "", 0)
+	code, _, stderr := runArgs("compat", "--promtool", pt, zero)
+	assert.Equal(t, exitBadInput, code)
+	assert.Contains(t, stderr, "is a character device, expected a regular file")
+}
