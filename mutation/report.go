@@ -12,10 +12,12 @@ type Result struct {
 	// Rule is the alert or record name.
 	Rule string `json:"rule"`
 	Mutant
-	// Killed is set when some test failed on the mutant; KilledBy names
+	// Killed is set when some test failed on the mutant. KilledBy names
 	// the failed test groups (fixture:line name) of the first fixture
-	// that failed: fixtures run one after the other and the run stops
-	// there.
+	// that failed, not all the tests that would fail: fixtures run one
+	// after the other (those naming the rule first) and the run stops
+	// there. With Config.AllKillers (--all-killers) every fixture runs
+	// and KilledBy names every failed test group.
 	Killed   bool     `json:"killed"`
 	KilledBy []string `json:"killed_by,omitempty"`
 	// TestGroups counts the test groups run on the mutant; Replayed, those

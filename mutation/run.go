@@ -28,6 +28,12 @@ type Config struct {
 	Workers int
 	// Shard, when Shard.Of > 1, runs only the mutants of one shard.
 	Shard Shard
+	// AllKillers runs every fixture on a killed mutant, so that KilledBy
+	// lists every test group that fails on it. Without it the fixtures
+	// run one after the other and stop at the first that kills the
+	// mutant: the verdicts are the same, KilledBy lists the failed test
+	// groups of that first fixture only, and the run is faster.
+	AllKillers bool
 }
 
 // Shard is the K-th of N parts of the mutants (K from 1): mutant i belongs
@@ -64,7 +70,7 @@ func Run(paths []string, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	runJobs(r, jobs, cfg.Workers)
+	runJobs(r, jobs, cfg.Workers, cfg.AllKillers)
 	return newReport(files, jobs, cfg.Shard), nil
 }
 
@@ -136,7 +142,7 @@ func plan(r *harness.Runner, fixtures []*fixture.Fixture, cfg Config) ([]*job, [
 }
 
 // runJobs runs the mutants on workers, each filling in its own job.
-func runJobs(r *harness.Runner, jobs []*job, workers int) {
+func runJobs(r *harness.Runner, jobs []*job, workers int, all bool) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -145,7 +151,7 @@ func runJobs(r *harness.Runner, jobs []*job, workers int) {
 	for range min(workers, max(len(jobs), 1)) {
 		wg.Go(func() {
 			for j := range next {
-				j.run(r)
+				j.run(r, all)
 			}
 		})
 	}
@@ -159,15 +165,16 @@ func runJobs(r *harness.Runner, jobs []*job, workers int) {
 // run runs the fixtures that load the mutated rule's file with the mutant
 // in place of the rule, one fixture after the other in a fixed order
 // (those whose assertions name the rule first), and stops after the first
-// fixture with a failed test group: those test groups killed it.
-func (j *job) run(r *harness.Runner) {
+// fixture with a failed test group: those test groups killed it. With all
+// set it runs every fixture.
+func (j *job) run(r *harness.Runner, all bool) {
 	mr, err := r.WithRule(j.ref, j.Mutant.Rule)
 	if err != nil {
 		j.Killed, j.KilledBy = true, []string{err.Error()}
 		return
 	}
 	for _, f := range namingFirst(j.fixtures, j.Rule) {
-		if len(j.KilledBy) > 0 {
+		if len(j.KilledBy) > 0 && !all {
 			break
 		}
 		fr := mr.RunFixture(f)

@@ -123,3 +123,29 @@ func TestSharingKeepsVerdicts(t *testing.T) {
 		})
 	}
 }
+
+// TestAllKillers: running every fixture on a killed mutant keeps the
+// verdicts; KilledBy then lists the test groups of every fixture that
+// fails, where the default (stop at the first failing fixture) lists
+// those of the first only.
+func TestAllKillers(t *testing.T) {
+	paths := []string{"testdata/weak.yaml", "testdata/strong.yaml", "testdata/groups.yaml", "testdata/one-alert.yaml"}
+	cfg := Config{Options: harness.Options{NoCatalog: true}}
+	first, err := Run(paths, cfg)
+	require.NoError(t, err)
+	cfg.AllKillers = true
+	all, err := Run(paths, cfg)
+	require.NoError(t, err)
+	more := 0
+	for fi, f := range first.Files {
+		for mi, m := range f.Mutants {
+			a := all.Files[fi].Mutants[mi]
+			assert.Equal(t, m.Killed, a.Killed, "mutant %d", m.ID)
+			assert.Subset(t, a.KilledBy, m.KilledBy, "mutant %d", m.ID)
+			if len(a.KilledBy) > len(m.KilledBy) {
+				more++
+			}
+		}
+	}
+	assert.Positive(t, more, "some mutant is killed by more than its first fixture")
+}

@@ -49,6 +49,7 @@ type mutateFlags struct {
 	workers              int
 	features             multiFlag
 	ignoreUnknown, merge bool
+	allKillers           bool
 	paths                []string
 }
 
@@ -72,6 +73,7 @@ func parseMutateFlags(args []string, stderr io.Writer) (mf *mutateFlags, code in
 	fs.Float64Var(&mf.minScore, "min-score", 0, "exit 1 when the mutation score (percent of mutants killed) is below `PCT`")
 	fs.IntVar(&mf.workers, "workers", 0, "mutants run at once (default: the number of cores)")
 	fs.Var(&mf.features, "enable-feature", "PromQL feature to enable, as for rulecheck test (repeatable)")
+	fs.BoolVar(&mf.allKillers, "all-killers", false, "run every test file on a killed mutant, so that the JSON killed_by lists every failing test group (default: those of the first failing file; same verdicts, faster)")
 	fs.BoolVar(&mf.merge, "merge", false, "combine the JSON reports of the shards of one run (the arguments) into its report and gate")
 	fs.BoolVar(&mf.ignoreUnknown, "ignore-unknown-fields", false, "accept unknown fields in rule files")
 	fs.StringVar(&mf.catalogPath, "catalog", "auto", "metric catalog, as for rulecheck test")
@@ -92,7 +94,7 @@ func parseMutateFlags(args []string, stderr io.Writer) (mf *mutateFlags, code in
 // config checks the flags and turns them into the mutation run's
 // configuration.
 func (mf *mutateFlags) config() (mutation.Config, error) {
-	cfg := mutation.Config{Workers: mf.workers}
+	cfg := mutation.Config{Workers: mf.workers, AllKillers: mf.allKillers}
 	if !slices.Contains(mutation.Formats, mf.format) {
 		return cfg, fmt.Errorf("--format %q: expected %s", mf.format, strings.Join(mutation.Formats, ", "))
 	}
