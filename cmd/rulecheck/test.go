@@ -55,6 +55,7 @@ type testFlags struct {
 	timeout, runTimeout                              time.Duration
 	paths                                            []string
 	cov                                              coverageFlags
+	shard                                            string
 	charts                                           chartFlags
 	htmlPath                                         string
 }
@@ -95,6 +96,7 @@ func parseTestFlags(args []string, stderr io.Writer) (tf *testFlags, code int, o
 	fs.DurationVar(&tf.runTimeout, "timeout", time.Hour, "wall time after which the whole run is stopped: every test group still running or waiting fails as bad input (0: no limit)")
 	tf.cov.define(fs)
 	tf.charts.define(fs, true)
+	fs.StringVar(&tf.shard, "shard", "", "run only shard `K/N` of the test files (test file i, in the order found, belongs to shard i mod N + 1), so that N CI runners together run each exactly once; not with coverage, which needs every test file")
 	fs.StringVar(&tf.htmlPath, "html", "", "write an HTML report to `FILE`: one self-contained page with a summary and every test group's chart, failing groups first, and the rule coverage when computed")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, testUsage)
@@ -172,6 +174,10 @@ func (tf *testFlags) run(stdout, stderr io.Writer) int {
 	}
 	if len(files) == 0 {
 		fmt.Fprintf(stderr, "rulecheck: no test files found in %s\n", strings.Join(tf.paths, ", "))
+		return exitBadInput
+	}
+	if files, err = tf.shardOf(files); err != nil {
+		fmt.Fprintf(stderr, "rulecheck: %v\n", errText(err))
 		return exitBadInput
 	}
 	var junitOut *outfile.File
@@ -371,4 +377,25 @@ func testCatalog(opts *harness.Options, path string) error {
 	cat, err := catalog.Load(path)
 	opts.Catalog = cat
 	return err
+}
+
+// shardOf keeps the test files of --shard K/N: file i (in the order found)
+// belongs to shard i mod N + 1. Coverage is refused with a shard: it is
+// computed over every test file, and one shard would report rules its
+// files do not load as uncovered.
+func (tf *testFlags) shardOf(files []string) ([]string, error) {
+	sh, err := parseShard(tf.shard)
+	if err != nil || sh.Of <= 1 {
+		return files, err
+	}
+	if tf.cov.wanted() {
+		return nil, fmt.Errorf("--shard %s: coverage (--coverage, --coverage-out, --min-coverage, --rules-dir) needs every test file; compute it in an unsharded run", tf.shard)
+	}
+	var out []string
+	for i, f := range files {
+		if i%sh.Of == sh.K-1 {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
