@@ -61,24 +61,29 @@ type lineState struct {
 	first, pendingKey bool
 }
 
-func (s *scanner) scanLine(text []byte) {
-	i := 0
+// lineStart returns where a line's tokens start, after its indentation
+// or the end of a quoted scalar an earlier line opened; ok is false when
+// the line has nothing to count (blank, in a block scalar, in a quote).
+func (s *scanner) lineStart(text []byte) (i int, ok bool) {
 	if s.quote != 0 {
-		if i = s.skipQuoted(text, 0); s.quote != 0 {
-			return
-		}
-	} else {
-		for i < len(text) && text[i] == ' ' {
-			i++
-		}
-		blank := i == len(text) || text[i] == '\r' || text[i] == '#'
-		if s.block >= 0 && (blank || i > s.block) {
-			return
-		}
-		s.block = -1
-		if blank {
-			return // a plain scalar may go on after it
-		}
+		i = s.skipQuoted(text, 0)
+		return i, s.quote == 0
+	}
+	for i < len(text) && text[i] == ' ' {
+		i++
+	}
+	blank := i == len(text) || text[i] == '\r' || text[i] == '#'
+	if s.block >= 0 && (blank || i > s.block) {
+		return i, false
+	}
+	s.block = -1
+	return i, !blank // after a blank line a plain scalar may go on
+}
+
+func (s *scanner) scanLine(text []byte) {
+	i, ok := s.lineStart(text)
+	if !ok {
+		return
 	}
 	ls := lineState{atToken: s.quote == 0 && i == 0 || i > 0 && text[i-1] == ' ', first: true}
 	continued := s.plain && s.flow == 0
