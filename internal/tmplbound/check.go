@@ -54,6 +54,9 @@ func countingFuncs(b *Budget) text_template.FuncMap {
 		outFunc: func(v any) (any, error) {
 			return v, b.charge(size(v))
 		},
+		argFunc: func(v any) (any, error) {
+			return v, b.charge(size(v))
+		},
 		"printf": func(format string, args ...any) (string, error) {
 			return produce(b, printfBound(format, args), func() string { return fmt.Sprintf(format, args...) })
 		},

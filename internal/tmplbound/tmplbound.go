@@ -180,6 +180,7 @@ func instrument(trees map[string]*parse.Tree, main *parse.Tree) string {
 const (
 	listFunc = "rulecheckTemplateList"
 	outFunc  = "rulecheckTemplateOut"
+	argFunc  = "rulecheckTemplateArg"
 )
 
 // instrumentList makes a list charge its text and IterationCost each time
@@ -201,22 +202,101 @@ func instrumentList(l *parse.ListNode) {
 				l.Nodes[i] = snippetAction("{{" + strconv.Quote(string(n.Text)) + "}}")
 			}
 		case *parse.ActionNode:
+			instrumentPipe(n.Pipe)
 			if len(n.Pipe.Decl) == 0 {
 				n.Pipe.Cmds = append(n.Pipe.Cmds, snippetCmd(outFunc))
 			}
 		case *parse.IfNode:
-			instrumentList(n.List)
-			instrumentList(n.ElseList)
+			instrumentBranch(&n.BranchNode)
 		case *parse.RangeNode:
-			instrumentList(n.List)
-			instrumentList(n.ElseList)
+			instrumentBranch(&n.BranchNode)
 		case *parse.WithNode:
-			instrumentList(n.List)
-			instrumentList(n.ElseList)
+			instrumentBranch(&n.BranchNode)
+		case *parse.TemplateNode:
+			instrumentPipe(n.Pipe)
 		}
 	}
 	tick := snippetAction(fmt.Sprintf("{{%s %d}}", listFunc, text+IterationCost))
 	l.Nodes = append([]parse.Node{tick}, l.Nodes...)
+}
+
+func instrumentBranch(n *parse.BranchNode) {
+	instrumentPipe(n.Pipe)
+	instrumentList(n.List)
+	instrumentList(n.ElseList)
+}
+
+// instrumentPipe makes every function a pipeline calls charge the size of
+// what it is given: the work of a call is at most about its arguments and
+// its result, so a loop calling a function on a large value is bounded
+// even when it prints nothing. A value piped into a call passes through
+// argFunc first; an argument that is not a literal is wrapped in it.
+func instrumentPipe(p *parse.PipeNode) {
+	if p == nil {
+		return
+	}
+	cmds := make([]*parse.CommandNode, 0, len(p.Cmds))
+	for i, c := range p.Cmds {
+		fn, isCall := calledFunc(c)
+		charged := isCall && chargesArgs(fn)
+		if charged && i > 0 {
+			cmds = append(cmds, snippetCmd(argFunc))
+		}
+		for j, a := range c.Args {
+			instrumentArg(a)
+			if charged && j > 0 && !literal(a) {
+				c.Args[j] = wrapArg(a)
+			}
+		}
+		cmds = append(cmds, c)
+	}
+	p.Cmds = cmds
+}
+
+// instrumentArg instruments the pipelines nested in an argument.
+func instrumentArg(a parse.Node) {
+	switch a := a.(type) {
+	case *parse.PipeNode:
+		instrumentPipe(a)
+	case *parse.ChainNode:
+		if p, ok := a.Node.(*parse.PipeNode); ok {
+			instrumentPipe(p)
+		}
+	}
+}
+
+// chargesArgs reports whether a call to fn is charged its arguments: not
+// the counting functions (charged what they produce, which bounds their
+// work) and not the builtins whose work does not grow with their
+// arguments.
+func chargesArgs(fn string) bool {
+	switch fn {
+	case listFunc, outFunc, argFunc, "and", "or", "not", "len", "index", "slice", "call":
+		return false
+	}
+	return !chargedByOutput[fn]
+}
+
+// chargedByOutput are the counting functions whose work is bounded by
+// what they produce, which they are charged.
+var chargedByOutput = map[string]bool{
+	"printf": true, "print": true, "println": true, "html": true, "js": true,
+	"urlquery": true, "urlQueryEscape": true, "graphLink": true, "tableLink": true,
+}
+
+func literal(a parse.Node) bool {
+	switch a.(type) {
+	case *parse.StringNode, *parse.NumberNode, *parse.BoolNode, *parse.NilNode:
+		return true
+	}
+	return false
+}
+
+// wrapArg returns the argument as (argFunc a).
+func wrapArg(a parse.Node) parse.Node {
+	p := snippetAction("{{(" + argFunc + ")}}").(*parse.ActionNode).Pipe.Cmds[0].Args[0].(*parse.PipeNode)
+	p.Cmds[0].Args = append(p.Cmds[0].Args, a)
+	return p
 }
 
 // snippetAction parses one action.
