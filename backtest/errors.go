@@ -35,9 +35,12 @@ const (
 	// ErrUnsupported is a rule set the backtest cannot evaluate faithfully
 	// (a rule reading what a later rule of its own group records).
 	ErrUnsupported
+	// ErrTemplate is an alerting rule whose label or annotation templates
+	// would expand beyond Options.MaxTemplateBytes in one evaluation.
+	ErrTemplate
 )
 
-var errorKindNames = [...]string{"usage", "source", "no-data", "rule-file", "query", "too-many-series", "cannot-record", "unsupported"}
+var errorKindNames = [...]string{"usage", "source", "no-data", "rule-file", "query", "too-many-series", "cannot-record", "unsupported", "template"}
 
 func (k ErrorKind) String() string {
 	if int(k) < len(errorKindNames) {

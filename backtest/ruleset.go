@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/prometheus/rules"
 
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
+	"github.com/codevaldcortex/rulecheck/internal/tmplbound"
 	"github.com/codevaldcortex/rulecheck/position"
 )
 
@@ -70,6 +71,22 @@ type rule struct {
 	// written is set on a rule some rule reads the output of: a recording
 	// rule, or an alerting rule whose ALERTS series are read.
 	written bool
+	// templates are an alerting rule's templates that are not plain,
+	// checked against the budget before each expansion; nil when none.
+	templates *tmplbound.Rule
+}
+
+// prepareTemplates finds the alerting rules whose templates need the
+// budget check. The templates see what the rules were loaded with: no
+// external labels and an empty $externalURL.
+func (rs *RuleSet) prepareTemplates() {
+	for _, g := range rs.groups {
+		for _, r := range g.rules {
+			if a, ok := r.alerting(); ok {
+				r.templates = tmplbound.ForRule(a, nil, "")
+			}
+		}
+	}
 }
 
 func (r *rule) alerting() (*rules.AlertingRule, bool) {

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/prometheus/model/value"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/template"
 )
 
 // Options say what a run covers.
@@ -34,6 +35,12 @@ type Options struct {
 	LookbackDelta time.Duration
 	// ExternalURL is what templates see as $externalURL.
 	ExternalURL *url.URL
+	// MaxTemplateBytes bounds what the label and annotation templates of
+	// one alerting rule that are not plain may expand to in one evaluation,
+	// for all its alerts (as rulecheck test's --max-template-bytes); zero
+	// means tmplbound.DefaultBytes. Over it the run fails (ErrTemplate)
+	// before Prometheus expands them.
+	MaxTemplateBytes int64
 	// Warmup is evaluated before From without being reported, so that the
 	// alerts enter the range with the state a running server would have
 	// (pending for a while, already firing). Episodes that ended before
@@ -75,6 +82,7 @@ func Run(ctx context.Context, src Source, rs *RuleSet, opts Options) (*Report, e
 		return nil, err
 	}
 	rs.restored()
+	rs.prepareTemplates()
 	r := &runner{src: src, rs: rs, opts: opts, tr: newTracker(), skip: map[*rule]bool{}}
 	if sh, ok := src.(shadower); ok {
 		sh.Shadow(rs.recorded())
@@ -199,18 +207,31 @@ func (r *runner) evalRule(ctx context.Context, rl *rule, from, to time.Time) err
 		// evaluated one instant query per time (vecs stays nil), and the
 		// times whose query fails fail their Eval as on a server.
 	}
-	var cur int
-	qf := func(ctx context.Context, q string, t time.Time) (promql.Vector, error) {
-		if vecs != nil && q == rl.expr && t.Equal(times[cur].Add(-off)) {
+	// cur is the evaluation under way; answered is the last evaluation
+	// whose own query was answered: a template may repeat the rule's
+	// query, and it is answered by an instant query like any other.
+	cur, answered := 0, -1
+	own := func(ctx context.Context, t time.Time) (promql.Vector, error) {
+		answered = cur
+		if vecs != nil {
 			v := vecs[cur]
 			vecs[cur] = nil
-			return v, nil
+			return v, r.checkTemplates(ctx, rl, v, t)
 		}
-		v, err := r.instant(ctx, q, t)
-		if err == nil && q == rl.expr {
+		v, err := r.instant(ctx, rl.expr, t)
+		if err == nil {
 			err = r.checkSeries(rl, len(v), times[cur:cur+1])
 		}
+		if err == nil {
+			err = r.checkTemplates(ctx, rl, v, t)
+		}
 		return v, err
+	}
+	qf := func(ctx context.Context, q string, t time.Time) (promql.Vector, error) {
+		if answered != cur && q == rl.expr && t.Equal(times[cur].Add(-off)) {
+			return own(ctx, t)
+		}
+		return r.instant(ctx, q, t)
 	}
 	rec := newRecorded()
 	for i, ts := range times {
@@ -238,6 +259,21 @@ func (r *runner) evalRule(ctx context.Context, rl *rule, from, to time.Time) err
 		return nil
 	}
 	return r.record(rl, rec.m)
+}
+
+// checkTemplates checks, before Eval expands them, that the templates of
+// an alerting rule stay within the budget for the alerts of v, its query's
+// result at t.
+func (r *runner) checkTemplates(ctx context.Context, rl *rule, v promql.Vector, t time.Time) error {
+	if rl.templates == nil || len(v) == 0 {
+		return nil
+	}
+	ex := rl.templates.Check(ctx, v, t, template.QueryFunc(r.instant), r.opts.ExternalURL, r.opts.MaxTemplateBytes)
+	if ex == nil {
+		return nil
+	}
+	return &Error{Kind: ErrTemplate, Range: rl.pos, Rule: rl.r.Name(),
+		Msg: fmt.Sprintf("the template of %s %s for one evaluation at %s (--max-template-bytes)", ex.Template, ex.Exceeded.Error(), fmtTime(t.Add(rl.group.g.QueryOffset())))}
 }
 
 func (r *runner) checkSeries(rl *rule, n int, times []time.Time) error {

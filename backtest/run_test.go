@@ -83,6 +83,22 @@ func TestRunErrorsCarryTheirKind(t *testing.T) {
       - alert: A
         expr: sum_over_time(up[2h:1ms]) > 0
 `, Options{From: t0, To: t0.Add(time.Hour)}, ErrQuery, 4},
+		{"template beyond the budget", `groups:
+  - name: g
+    rules:
+      - alert: A
+        expr: up == 0
+        annotations:
+          summary: '{{ range 100000000 }}x{{ end }}'
+`, Options{From: t0, To: t0.Add(time.Hour)}, ErrTemplate, 4},
+		{"template beyond a given budget, evaluated stepwise", `groups:
+  - name: g
+    rules:
+      - alert: A
+        expr: up @ end() >= 0
+        labels:
+          who: '{{ range query "up" }}{{ .Labels.instance }}{{ end }}'
+`, Options{From: t0, To: t0.Add(time.Hour), MaxTemplateBytes: 2000}, ErrTemplate, 4},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -221,4 +237,33 @@ func TestWarmupGivesTheStateOfALongerRun(t *testing.T) {
 	for _, a := range warmed.Alerts {
 		assert.LessOrEqual(t, a.FiringShare, 1.0)
 	}
+}
+
+// A template that is not plain but stays within the budget changes
+// nothing: the run gives the episodes of the same rule without it, and a
+// template repeating the rule's own query is answered.
+func TestTemplatesWithinTheBudgetRun(t *testing.T) {
+	// One path for both, so that the group is evaluated at the same times.
+	path := filepath.Join(t.TempDir(), "rules.yaml")
+	run := func(annotation string) *Report {
+		require.NoError(t, os.WriteFile(path, []byte(`groups:
+  - name: g
+    rules:
+      - alert: A
+        expr: up == 0
+        for: 2m
+        annotations:
+          summary: '`+annotation+`'
+`), 0o600))
+		rs, err := LoadRules([]RuleFile{{Path: path}}, LoadOptions{})
+		require.NoError(t, err)
+		rep, err := Run(context.Background(), NewLocal(dataStore(t), LocalOptions{}), rs, Options{From: t0, To: t0.Add(3 * time.Hour)})
+		require.NoError(t, err)
+		return rep
+	}
+	plain := run("{{ $labels.instance }} is down")
+	checked := run(`{{ range query "up == 0" }}{{ .Labels.instance }} {{ end }}{{ range 3 }}.{{ end }}`)
+	require.NotEmpty(t, plain.Episodes)
+	assert.Equal(t, plain.Episodes, checked.Episodes)
+	assert.Empty(t, checked.Warnings)
 }

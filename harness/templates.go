@@ -9,9 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
-	"github.com/prometheus/prometheus/model/timestamp"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/rules"
 	"github.com/prometheus/prometheus/template"
@@ -31,25 +29,12 @@ import (
 // of the result, so the rule fails before anything is expanded and the
 // test group is refused as bad input, naming the rule.
 
-// alertTemplates are an alerting rule's templates prepared for the check,
+// alertTemplates are an alerting rule's templates that need the check,
 // with the rule's position.
 type alertTemplates struct {
-	name      string
-	pos       position.Range
-	labels    []namedTemplate
-	annots    []namedTemplate
-	extLabels map[string]string
-	extURL    string
+	pos position.Range
+	t   *tmplbound.Rule
 }
-
-type namedTemplate struct {
-	key string
-	t   *tmplbound.Template
-}
-
-// templateDefs are the variables Prometheus defines in front of every
-// alert template (rules.AlertingRule.Eval).
-const templateDefs = "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
 
 // TemplateError is a rule whose templates would expand beyond the budget.
 type TemplateError struct {
@@ -62,17 +47,6 @@ type TemplateError struct {
 
 func (e *TemplateError) Error() string {
 	return fmt.Sprintf("%s: alert %s: the template of %s %s for one evaluation (--max-template-bytes)", e.Range, e.Alert, e.Template, (&tmplbound.Exceeded{Limit: e.Limit}).Error())
-}
-
-// preparedTemplates caches tmplbound.Prepare by text, across test groups.
-var preparedTemplates sync.Map
-
-func prepareTemplate(text string) *tmplbound.Template {
-	if t, ok := preparedTemplates.Load(text); ok {
-		return t.(*tmplbound.Template)
-	}
-	t, _ := preparedTemplates.LoadOrStore(text, tmplbound.Prepare(templateDefs+text))
-	return t.(*tmplbound.Template)
 }
 
 // templateKey identifies an alerting rule as rules.RuleDetail does.
@@ -89,21 +63,11 @@ func (rp *replay) indexTemplates() {
 			if !ok {
 				continue
 			}
-			at := &alertTemplates{name: ar.Name(), extLabels: rp.tg.ExternalLabels.Map(), extURL: rp.tg.ExternalURL}
-			ar.Labels().Range(func(l labels.Label) {
-				if t := prepareTemplate(l.Value); t.NeedsCheck() {
-					at.labels = append(at.labels, namedTemplate{"labels." + l.Name, t})
-				}
-			})
-			ar.Annotations().Range(func(l labels.Label) {
-				if t := prepareTemplate(l.Value); t.NeedsCheck() {
-					at.annots = append(at.annots, namedTemplate{"annotations." + l.Name, t})
-				}
-			})
-			if len(at.labels)+len(at.annots) == 0 {
+			t := tmplbound.ForRule(ar, rp.tg.ExternalLabels.Map(), rp.tg.ExternalURL)
+			if t == nil {
 				continue
 			}
-			at.pos = rp.rulePosition(g, i)
+			at := &alertTemplates{pos: rp.rulePosition(g, i), t: t}
 			if rp.templates == nil {
 				rp.templates = map[string][]*alertTemplates{}
 			}
@@ -168,20 +132,9 @@ func (rp *replay) boundedQueryFunc(inner rules.QueryFunc, externalURL *url.URL) 
 // checkTemplates checks the templates of the rules named by one evaluation
 // for every alert of its result, as Eval will expand them.
 func checkTemplates(ctx context.Context, ats []*alertTemplates, v promql.Vector, ts time.Time, query rules.QueryFunc, externalURL *url.URL, limit int64) error {
-	at := model.Time(timestamp.FromTime(ts))
 	for _, a := range ats {
-		b := tmplbound.NewBudget(limit)
-		for _, smpl := range v {
-			data := template.AlertTemplateData(smpl.Metric.Map(), a.extLabels, a.extURL, smpl)
-			for _, group := range [][]namedTemplate{a.labels, a.annots} {
-				for _, nt := range group {
-					err := nt.t.Check(ctx, "__alert_"+a.name, data, at, template.QueryFunc(query), externalURL, b)
-					var ex *tmplbound.Exceeded
-					if errors.As(err, &ex) {
-						return &TemplateError{Range: a.pos, Alert: a.name, Template: nt.key, Limit: ex.Limit}
-					}
-				}
-			}
+		if ex := a.t.Check(ctx, v, ts, template.QueryFunc(query), externalURL, limit); ex != nil {
+			return &TemplateError{Range: a.pos, Alert: a.t.Name(), Template: ex.Template, Limit: ex.Limit}
 		}
 	}
 	return nil

@@ -22,6 +22,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/backtest"
 	"github.com/codevaldcortex/rulecheck/internal/outfile"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
+	"github.com/codevaldcortex/rulecheck/internal/tmplbound"
 )
 
 const backtestUsage = `Usage: rulecheck backtest --from TIME --to TIME (--tsdb DIR | --remote-read URL | --query-api URL) [flags] RULE_FILE or DIR ...
@@ -72,6 +73,7 @@ type backtestFlags struct {
 	window, flapWindow, evalInterval, lookback  time.Duration
 	warmup                                      time.Duration
 	maxSeries                                   int
+	maxTemplateBytes                            int64
 	files                                       []string
 	sourceFlags
 	fixtureFlags
@@ -109,6 +111,7 @@ func parseBacktestFlags(args []string, stderr io.Writer) (bf *backtestFlags, cod
 	fs.DurationVar(&bf.evalInterval, "evaluation-interval", time.Minute, "interval of the groups that set none (the server's global evaluation_interval)")
 	fs.DurationVar(&bf.lookback, "lookback-delta", 5*time.Minute, "PromQL lookback delta (the server's --query.lookback-delta)")
 	fs.IntVar(&bf.maxSeries, "max-series", 10000, "fail when one selector of a rule selects, or one rule's query returns, more than `N` series (0: no limit)")
+	fs.Int64Var(&bf.maxTemplateBytes, "max-template-bytes", tmplbound.DefaultBytes, "largest number of bytes the templates of one alerting rule that are not plain (a range, a defined template, printf with a width, nested escaping...) may expand to in one evaluation, for all its alerts; each range iteration counts 16 and each query 1024 (over it: exit 2)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, backtestUsage)
 		fs.PrintDefaults()
@@ -138,8 +141,8 @@ func (bf *backtestFlags) check() error {
 		return fmt.Errorf("--format %q: expected text, json or github", bf.format)
 	case len(bf.baseline) > 0 && bf.baselineRev != "":
 		return errors.New("give --baseline or --baseline-rev, not both")
-	case bf.window <= 0 || bf.evalInterval <= 0 || bf.lookback <= 0 || bf.flapWindow < 0 || bf.maxSeries < 0 || bf.warmup < 0:
-		return errors.New("--window, --evaluation-interval and --lookback-delta must be positive; --flap-window, --warmup and --max-series not negative")
+	case bf.window <= 0 || bf.evalInterval <= 0 || bf.lookback <= 0 || bf.flapWindow < 0 || bf.maxSeries < 0 || bf.warmup < 0 || bf.maxTemplateBytes <= 0:
+		return errors.New("--window, --evaluation-interval, --lookback-delta and --max-template-bytes must be positive; --flap-window, --warmup and --max-series not negative")
 	}
 	now := bf.now()
 	var err error
@@ -268,7 +271,7 @@ func (bf *backtestFlags) backtest(files []string) (*backtest.Output, error) {
 			return nil, err
 		}
 	}
-	opts := backtest.Options{From: bf.fromT, To: bf.toT, Window: bf.window, MaxSeries: bf.maxSeries, FlapWindow: bf.flapWindow, LookbackDelta: bf.lookback, Warmup: bf.warmup}
+	opts := backtest.Options{From: bf.fromT, To: bf.toT, Window: bf.window, MaxSeries: bf.maxSeries, FlapWindow: bf.flapWindow, LookbackDelta: bf.lookback, Warmup: bf.warmup, MaxTemplateBytes: bf.maxTemplateBytes}
 	out := &backtest.Output{Source: ds.name}
 	if out.Report, err = runOn(ctx, ds, rs, opts); err != nil {
 		return nil, err

@@ -183,6 +183,8 @@ func TestBacktestBadInput(t *testing.T) {
 	require.NoError(t, os.WriteFile(indexes[0], []byte("not an index"), 0o600))
 	badRules := filepath.Join(t.TempDir(), "bad.yaml")
 	require.NoError(t, os.WriteFile(badRules, []byte("groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: rate(x[5m]\n"), 0o600))
+	hugeTemplate := filepath.Join(t.TempDir(), "template.yaml")
+	require.NoError(t, os.WriteFile(hugeTemplate, []byte("groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: vector(1)\n        annotations:\n          summary: '{{ range 100000000 }}x{{ end }}'\n"), 0o600))
 
 	tests := []struct {
 		name string
@@ -199,6 +201,8 @@ func TestBacktestBadInput(t *testing.T) {
 		{"no tsdb", []string{"--from", demoFrom, "--to", demoTo, rules}, "give the data with exactly one of --tsdb DIR, --remote-read URL and --query-api URL"},
 		{"bad format", []string{"--from", demoFrom, "--to", demoTo, "--tsdb", dir, "--format", "xml", rules}, `--format "xml"`},
 		{"too many series", []string{"--from", demoFrom, "--to", demoTo, "--tsdb", dir, "--max-series", "2", rules}, "more than --max-series 2"},
+		{"template beyond the budget", []string{"--from", demoFrom, "--to", demoTo, "--tsdb", dir, hugeTemplate}, hugeTemplate + `:4:9: rule "A": the template of annotations.summary expands to more than 16MiB for one evaluation at 2026-11-02T00:`},
+		{"zero template budget", []string{"--from", demoFrom, "--to", demoTo, "--tsdb", dir, "--max-template-bytes", "0", rules}, "--max-template-bytes must be positive"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
