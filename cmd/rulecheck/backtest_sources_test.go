@@ -47,16 +47,19 @@ func TestBacktestSourcesAgree(t *testing.T) {
 }
 
 func TestBacktestSourceErrors(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	down := "http://" + l.Addr().String()
-	require.NoError(t, l.Close())
 	s := serveDemo(t, promserver.Options{})
 	// Each failing server serves 10 requests (the data check and the first
 	// queries), then fails: one server per test, since they count.
 	failing := func(f promserver.Failure) *promserver.Server {
 		return serveDemo(t, promserver.Options{FailAfter: 10, Failure: f})
 	}
+	statusRead, statusAPI, cutRead, cutAPI := failing(promserver.Status), failing(promserver.Status), failing(promserver.Cut), failing(promserver.Cut)
+	// A port nobody listens on: taken from a closed listener once every
+	// server of the test is up, so that none of them is given it.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	down := "http://" + l.Addr().String()
+	require.NoError(t, l.Close())
 	rules := "../../rules/pweza-core-alerts.yaml"
 	day := []string{"--from", demoFrom, "--to", demoTo}
 	noData := []string{"--from", "2020-01-01T00:00:00Z", "--to", "2020-01-02T00:00:00Z"}
@@ -71,10 +74,10 @@ func TestBacktestSourceErrors(t *testing.T) {
 		{"query API: server down", append(day, "--query-api", down), "connection refused"},
 		{"remote read: no data", append(noData, "--remote-read", s.ReadURL), "holds no samples between 2020-01-01T00:00:00Z and 2020-01-02T00:00:00Z"},
 		{"query API: no data", append(noData, "--query-api", s.URL), "holds no samples between 2020-01-01T00:00:00Z and 2020-01-02T00:00:00Z"},
-		{"remote read: 503 mid-run", append(day, "--remote-read", failing(promserver.Status).ReadURL), "503 Service Unavailable"},
-		{"query API: 503 mid-run", append(day, "--query-api", failing(promserver.Status).URL), "server error: 503"},
-		{"remote read: cut mid-run", append(day, "--remote-read", failing(promserver.Cut).ReadURL), "unexpected EOF"},
-		{"query API: cut mid-run", append(day, "--query-api", failing(promserver.Cut).URL), "unexpected EOF"},
+		{"remote read: 503 mid-run", append(day, "--remote-read", statusRead.ReadURL), "503 Service Unavailable"},
+		{"query API: 503 mid-run", append(day, "--query-api", statusAPI.URL), "server error: 503"},
+		{"remote read: cut mid-run", append(day, "--remote-read", cutRead.ReadURL), "unexpected EOF"},
+		{"query API: cut mid-run", append(day, "--query-api", cutAPI.URL), "unexpected EOF"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
