@@ -54,6 +54,7 @@ func TestLintExitCodes(t *testing.T) {
 `)
 	broken := lintFile(t, dir, "broken.yaml", "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up ==\n")
 	other := lintFile(t, dir, "other.yaml", "metrics: []\n")
+	deep := lintFile(t, dir, "deep.yaml", "groups:\n- name: g\n  rules:\n  - alert: A\n    expr: up\n    labels:\n      x: "+strings.Repeat("[", 300)+strings.Repeat("]", 300)+"\n")
 	tests := []struct {
 		name   string
 		args   []string
@@ -72,6 +73,7 @@ func TestLintExitCodes(t *testing.T) {
 		{"bad fail-on", []string{"--fail-on", "off", clean}, exitBadInput, "", "--fail-on"},
 		{"bad catalog", []string{"--catalog", other + "x", clean}, exitBadInput, "", "catalog"},
 		{"empty dir", []string{t.TempDir()}, exitBadInput, "", "no rule files"},
+		{"YAML beyond a limit is unreadable", []string{deep}, exitBadInput, "", deep + ":7:1: YAML nested more than 200 levels deep"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -356,13 +356,11 @@ func (f *File) loadYAML(opts LoadOptions) error {
 	content := f.Src.Content
 	f.Kind = RuleFile
 	if err := yamlsafe.Check(content); err != nil {
-		f.addYAMLError(err)
-		return nil
+		return f.yamlFailure(err)
 	}
 	docs, err := f.splitDocs()
 	if err != nil {
-		f.addYAMLError(err)
-		return nil
+		return f.yamlFailure(err)
 	}
 	var rules, plain, proms, others int
 	for _, d := range docs {
@@ -478,6 +476,18 @@ func (f *File) splitDocs() ([]*yamlDoc, error) {
 		}
 	}
 	return docs, nil
+}
+
+// yamlFailure records YAML that does not parse as a finding, and returns
+// YAML refused for a limit (too deep, too many nodes, aliases expanding too
+// far) as an error: the file cannot be read, as one over the size limit.
+func (f *File) yamlFailure(err error) error {
+	var le *yamlsafe.LimitError
+	if errors.As(err, &le) {
+		return rulefile.YAMLError(f.Path, err)
+	}
+	f.addYAMLError(err)
+	return nil
 }
 
 func (f *File) addYAMLError(err error) {

@@ -122,7 +122,9 @@ a file. Findings are ordered by file, line, column and check.
 The exit status is 0 when no finding is at or above ` + "`--fail-on`" + ` (` + "`error`" + `,
 the default, ` + "`warning`" + ` or ` + "`info`" + `), 1 when one is, and 2 on bad usage or
 unreadable input. A YAML, rulefmt or PromQL error in a rule file is a
-finding (` + "`syntax/...`" + `), not bad input.
+finding (` + "`syntax/...`" + `), not bad input; YAML refused for a limit (larger
+than 32 MiB, nested more than 200 levels, more than 2,000,000 nodes,
+aliases expanding beyond 5,000,000 nodes) is unreadable input, at its line.
 
 ## Checks
 
