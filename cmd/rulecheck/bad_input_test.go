@@ -25,8 +25,9 @@ type badCase struct {
 	exit int
 	// want is the message the output must contain, with file and line.
 	want string
-	// fast cases must finish in well under a second, without allocating
-	// what they ask for.
+	// fast cases are refused before the work they ask for: what the run
+	// allocates is bounded by the input, not by what it asks for (memory,
+	// not time, so the check does not depend on the machine).
 	fast bool
 }
 
@@ -116,7 +117,7 @@ func isolationArgs() []string {
 
 // runCase runs one case in-process with a deadline, so that a hang fails the
 // test instead of stalling it.
-func runCase(t *testing.T, c badCase) (code int, stdout, stderr string, elapsed time.Duration) {
+func runCase(t *testing.T, c badCase) (code int, stdout, stderr string) {
 	t.Helper()
 	type result struct {
 		code           int
@@ -124,7 +125,6 @@ func runCase(t *testing.T, c badCase) (code int, stdout, stderr string, elapsed 
 		panicked       any
 	}
 	done := make(chan result, 1)
-	start := time.Now()
 	go func() {
 		var out, errOut bytes.Buffer
 		var r result
@@ -141,7 +141,7 @@ func runCase(t *testing.T, c badCase) (code int, stdout, stderr string, elapsed 
 		if r.panicked != nil {
 			t.Fatalf("rulecheck test %s panicked: %v", c.name(), r.panicked)
 		}
-		return r.code, r.stdout, r.stderr, time.Since(start)
+		return r.code, r.stdout, r.stderr
 	case <-time.After(60 * time.Second):
 		t.Fatalf("rulecheck test %s did not finish within 60s", c.name())
 	}
@@ -198,7 +198,7 @@ func TestBadInput(t *testing.T) {
 				runtime.GC()
 				runtime.ReadMemStats(&before)
 			}
-			code, stdout, stderr, elapsed := runCase(t, c)
+			code, stdout, stderr := runCase(t, c)
 			out := stdout + stderr
 			entry := goldenEntry(c, code, stdout, stderr)
 			all.WriteString("\n" + entry)
@@ -216,9 +216,6 @@ func TestBadInput(t *testing.T) {
 			if c.fast {
 				var after runtime.MemStats
 				runtime.ReadMemStats(&after)
-				if elapsed > time.Second {
-					t.Errorf("took %s, want well under a second", elapsed)
-				}
 				if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 256<<20 {
 					t.Errorf("allocated %d MiB, want what the input takes, not what it asks for", alloc>>20)
 				}
