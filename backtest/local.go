@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/prometheus/storage"
 
 	"github.com/codevaldcortex/rulecheck/internal/memstore"
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 )
 
 // LocalOptions tune the embedded PromQL engine of a local source. The zero
@@ -70,7 +71,7 @@ func NewLocal(q storage.Queryable, opts LocalOptions) Source {
 		opts.Timeout = defaultTimeout
 	}
 	if opts.Parser == nil {
-		opts.Parser = parser.NewParser(parser.Options{})
+		opts.Parser = promqlparser.New(parser.Options{})
 	}
 	l := &local{base: q, gens: []*generation{{store: memstore.New(), maxT: math.MinInt64}}}
 	l.engine = promql.NewEngine(promql.EngineOpts{

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/rules"
 
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 	"github.com/codevaldcortex/rulecheck/internal/tmplbound"
 	"github.com/codevaldcortex/rulecheck/position"
@@ -146,7 +147,7 @@ func loadRules(files []RuleFile, opts LoadOptions, mo *rules.ManagerOptions) (*R
 		}
 	}
 	if opts.Parser == nil {
-		opts.Parser = parser.NewParser(parser.Options{})
+		opts.Parser = promqlparser.New(parser.Options{})
 	}
 	mo.Context, mo.Logger, mo.GroupLoader, mo.Parser = context.Background(), nopLogger, loader, opts.Parser
 	mo.NotifyFunc = func(context.Context, string, ...*rules.Alert) {}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/harness"
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 	"github.com/codevaldcortex/rulecheck/internal/selector"
 	"github.com/codevaldcortex/rulecheck/position"
@@ -33,7 +34,7 @@ type Options struct {
 // did with it. It returns an error when a rule file cannot be loaded.
 func Compute(results []*harness.FileResult, opts Options) (*Report, error) {
 	if opts.Parser == nil {
-		opts.Parser = parser.NewParser(parser.Options{})
+		opts.Parser = promqlparser.New(parser.Options{})
 	}
 	c := &computer{opts: opts, files: map[string]*ruleFile{}, scopes: map[string]*scope{}, rep: &Report{}}
 	for _, f := range opts.RuleFiles {

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/internal/lint"
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 )
 
@@ -60,7 +61,7 @@ func loadRuleFile(path string, opts rulefile.Options) (*ruleFile, error) {
 	}
 	p := opts.Parser
 	if p == nil {
-		p = parser.NewParser(parser.Options{})
+		p = promqlparser.New(parser.Options{})
 	}
 	content, _ := os.ReadFile(path)
 	lines := strings.Split(string(content), "\n")

@@ -27,6 +27,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
 	"github.com/codevaldcortex/rulecheck/harness/prune"
 	"github.com/codevaldcortex/rulecheck/internal/projectconfig"
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 	"github.com/codevaldcortex/rulecheck/position"
 )
@@ -166,7 +167,7 @@ type fixtureCatalog struct {
 // NewRunner returns a Runner with the given options.
 func NewRunner(opts Options) *Runner {
 	opts.Limits = opts.Limits.withDefaults()
-	p := parser.NewParser(opts.ParserOptions)
+	p := promqlparser.New(opts.ParserOptions)
 	return &Runner{
 		opts:   opts,
 		p:      p,

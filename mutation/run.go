@@ -9,10 +9,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/prometheus/prometheus/promql/parser"
-
 	"github.com/codevaldcortex/rulecheck/harness"
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 )
 
 // Config says what to mutate and how tests run.
@@ -101,7 +100,7 @@ func plan(r *harness.Runner, fixtures []*fixture.Fixture, cfg Config) ([]*job, [
 	if ops == nil {
 		ops = operators
 	}
-	p := parser.NewParser(cfg.Options.ParserOptions)
+	p := promqlparser.New(cfg.Options.ParserOptions)
 	var files []string
 	users := map[string][]*fixture.Fixture{}
 	for _, f := range fixtures {

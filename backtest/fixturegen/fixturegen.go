@@ -24,6 +24,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/backtest"
 	"github.com/codevaldcortex/rulecheck/harness"
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 )
 
@@ -110,7 +111,7 @@ func findRule(req Request) (*alertRule, error) {
 				if r.Alert != req.Episode.Alert {
 					continue
 				}
-				expr, err := parser.NewParser(parser.Options{}).ParseExpr(r.Expr)
+				expr, err := promqlparser.New(parser.Options{}).ParseExpr(r.Expr)
 				if err != nil {
 					return nil, &backtest.Error{Kind: backtest.ErrRuleFile, Rule: r.Alert, Msg: "cannot parse its expression", Err: err}
 				}

@@ -51,6 +51,7 @@ var badCases = []badCase{
 	{file: "non-utf8.yaml", exit: 2, want: "testdata/bad/non-utf8.yaml:4: invalid UTF-8 (byte 0xe9 at column 15)"},
 	{file: "deep-nesting.yaml", exit: 2, want: "testdata/bad/deep-nesting.yaml:5: YAML nested more than 200 levels deep", fast: true},
 	{file: "billion-laughs.yaml", exit: 2, want: "testdata/bad/billion-laughs.yaml:4: YAML aliases expand to more than 5000000 nodes; refusing to expand the document", fast: true},
+	{file: "deep-expression.yaml", exit: 2, want: `testdata/bad/deep-expression.rules.yaml:7:15: group "g", rule 1, "Deep": could not parse expression: 1:8003: parse error: more than 2000 operators, parentheses and brackets in one expression`, fast: true},
 	{file: "billion-laughs-rule.yaml", exit: 2, want: "testdata/bad/billion-laughs.rules.yaml:2: YAML aliases expand to more than 5000000 nodes; refusing to expand the document", fast: true},
 	{file: "rule-file-as-test.yaml", exit: 2, want: `testdata/bad/rule-file-as-test.yaml:2: this looks like a rule file (top-level "groups", no "tests"), not a test file`},
 	{file: "crd-as-test.yaml", exit: 2, want: "testdata/bad/crd-as-test.yaml:3: this looks like a rule file (a Kubernetes resource, e.g. a PrometheusRule), not a test file"},

@@ -7,12 +7,11 @@ import (
 	"slices"
 	"time"
 
-	"github.com/prometheus/prometheus/promql/parser"
-
 	"github.com/codevaldcortex/rulecheck/coverage"
 	"github.com/codevaldcortex/rulecheck/harness"
 	"github.com/codevaldcortex/rulecheck/internal/outfile"
 	"github.com/codevaldcortex/rulecheck/internal/projectconfig"
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 )
 
 // coverageFlags are the rule coverage flags of "rulecheck test".
@@ -97,7 +96,7 @@ func (cf *coverageFlags) report(results []*harness.FileResult, testFiles []strin
 		fmt.Fprintf(stderr, "rulecheck: coverage: %v\n", errText(err))
 		return exitBadInput
 	}
-	rep, err := coverage.Compute(results, coverage.Options{RuleFiles: rules, Parser: parser.NewParser(opts.ParserOptions), IgnoreUnknownFields: opts.IgnoreUnknownFields})
+	rep, err := coverage.Compute(results, coverage.Options{RuleFiles: rules, Parser: promqlparser.New(opts.ParserOptions), IgnoreUnknownFields: opts.IgnoreUnknownFields})
 	if err != nil {
 		fmt.Fprintf(stderr, "rulecheck: coverage: %v\n", errText(err))
 		return exitBadInput

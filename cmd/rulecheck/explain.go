@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/prometheus/common/model"
-	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/harness"
 	"github.com/codevaldcortex/rulecheck/internal/chart"
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 	"github.com/codevaldcortex/rulecheck/internal/textsafe"
 )
 
@@ -101,7 +101,7 @@ func (ef *explainFlags) run(stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rulecheck explain: %s:%d: no test group starts at or above this line\n", textsafe.Escape(ef.path), ef.line)
 		return exitBadInput
 	}
-	b := &chart.Builder{Parser: parser.NewParser(opts.ParserOptions)}
+	b := &chart.Builder{Parser: promqlparser.New(opts.ParserOptions)}
 	for i, tr := range tests {
 		if i > 0 {
 			fmt.Fprintln(stdout)

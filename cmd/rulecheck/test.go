@@ -18,6 +18,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/internal/htmlreport"
 	"github.com/codevaldcortex/rulecheck/internal/outfile"
 	"github.com/codevaldcortex/rulecheck/internal/projectconfig"
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 	"github.com/codevaldcortex/rulecheck/internal/report"
 	"github.com/codevaldcortex/rulecheck/internal/textsafe"
 	"github.com/codevaldcortex/rulecheck/internal/tmplbound"
@@ -225,7 +226,7 @@ func (tf *testFlags) run(stdout, stderr io.Writer) int {
 		err = report.WriteGitHub(stdout, results)
 	default:
 		report.WriteText(stdout, results, report.TextOptions{Warnings: tf.verbose || tf.strict, Timeline: tf.showTimeline || tf.debug, Debug: tf.debug,
-			FailedChart: tf.charts.failedChart(stdout, &chart.Builder{Parser: parser.NewParser(opts.ParserOptions)})})
+			FailedChart: tf.charts.failedChart(stdout, &chart.Builder{Parser: promqlparser.New(opts.ParserOptions)})})
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "rulecheck: %v\n", errText(err))
@@ -255,7 +256,7 @@ func (tf *testFlags) run(stdout, stderr io.Writer) int {
 		code = max(code, tf.cov.report(results, files, opts, table, stderr))
 	}
 	if htmlOut != nil {
-		run := htmlreport.Run{Results: results, Duration: elapsed, Charts: &chart.Builder{Parser: parser.NewParser(opts.ParserOptions)}, Coverage: tf.cov.rep}
+		run := htmlreport.Run{Results: results, Duration: elapsed, Charts: &chart.Builder{Parser: promqlparser.New(opts.ParserOptions)}, Coverage: tf.cov.rep}
 		if err := htmlreport.Write(htmlOut, run); err != nil {
 			fmt.Fprintf(stderr, "rulecheck: --html: %v\n", errText(err))
 			return exitBadInput

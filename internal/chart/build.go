@@ -11,6 +11,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/harness"
 	"github.com/codevaldcortex/rulecheck/harness/fixture"
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 )
 
@@ -53,7 +54,7 @@ func (b *Builder) Build(path string, tr *harness.TestResult) *Chart {
 
 func (b *Builder) parser() parser.Parser {
 	if b.Parser == nil {
-		return parser.NewParser(parser.Options{})
+		return promqlparser.New(parser.Options{})
 	}
 	return b.Parser
 }

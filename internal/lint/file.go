@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 	"github.com/codevaldcortex/rulecheck/internal/yamlnode"
 	"github.com/codevaldcortex/rulecheck/internal/yamlsafe"
@@ -333,7 +334,7 @@ func LoadFile(path string, opts LoadOptions) (*File, error) {
 func ParseFile(path string, content []byte, opts LoadOptions) (*File, error) {
 	f := &File{Path: path, Src: NewSource(content), nodesAt: map[Pos]*yaml.Node{}}
 	if opts.Parser == nil {
-		opts.Parser = parser.NewParser(parser.Options{})
+		opts.Parser = promqlparser.New(parser.Options{})
 	}
 	if opts.Rulefile.Parser == nil {
 		opts.Rulefile.Parser = opts.Parser

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/codevaldcortex/rulecheck/catalog"
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 	"github.com/codevaldcortex/rulecheck/position"
 	"github.com/codevaldcortex/rulecheck/routing"
@@ -193,7 +194,7 @@ func Run(paths []string, opts Options) (*Result, error) {
 	}
 	pp := opts.Parser
 	if pp == nil {
-		pp = parser.NewParser(parser.Options{})
+		pp = promqlparser.New(parser.Options{})
 	}
 	lo := LoadOptions{Parser: pp, Rulefile: rulefile.Options{Parser: pp, IgnoreUnknownFields: opts.IgnoreUnknownFields}}
 	files, explicit, err := FindFiles(paths)

@@ -23,6 +23,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/codevaldcortex/rulecheck/internal/inputfile"
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 	"github.com/codevaldcortex/rulecheck/internal/yamlnode"
 	"github.com/codevaldcortex/rulecheck/internal/yamlsafe"
 )
@@ -60,7 +61,7 @@ func (o Options) parser() parser.Parser {
 	if o.Parser != nil {
 		return o.Parser
 	}
-	return parser.NewParser(parser.Options{})
+	return promqlparser.New(parser.Options{})
 }
 
 func (o Options) scheme() model.ValidationScheme {
