@@ -204,3 +204,7 @@ func shortNames(lsets []labels.Labels) []string {
 	}
 	return names
 }
+
+// SeriesNames names each label set by its metric name and the labels that
+// tell it apart from the others, as the chart names its series.
+func SeriesNames(lsets []labels.Labels) []string { return shortNames(lsets) }

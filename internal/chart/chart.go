@@ -47,6 +47,9 @@ type Chart struct {
 	Failed     bool
 	// End is the end of the time axis, which starts at 0.
 	End time.Duration
+	// Start, when set, is the instant 0 stands for: the SVG then labels
+	// times as UTC instants instead of offsets from 0.
+	Start time.Time
 	// Marks are instants marked on the axis: each eval_time of a promtool
 	// test file.
 	Marks []time.Duration
@@ -118,6 +121,21 @@ type Band struct {
 	// FirstDiff is the index in At of the first instant where the actual
 	// state fails the expected one, -1 when none does.
 	FirstDiff int
+	// ExpectedName and ActualName name the two rows in the SVG; empty
+	// means "expected" and "actual".
+	ExpectedName, ActualName string
+}
+
+// names returns what the band's two rows are called.
+func (b Band) names() (expected, actual string) {
+	expected, actual = b.ExpectedName, b.ActualName
+	if expected == "" {
+		expected = "expected"
+	}
+	if actual == "" {
+		actual = "actual"
+	}
+	return expected, actual
 }
 
 // diffAt returns the first index where actual fails expected, or -1.

@@ -136,7 +136,7 @@ func (s *svg) hover(ser Series, top, h int) {
 		}
 		to := min(cols[j].To, s.c.End)
 		s.printf("<rect class=\"hover\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"><title>%s from %s to %s</title></rect>\n",
-			s.x(cols[i].From), top, s.x(to)-s.x(cols[i].From), h, esc(formatValue(vals[i])), fixture.FormatDuration(cols[i].From.Round(time.Second)), fixture.FormatDuration(to.Round(time.Second)))
+			s.x(cols[i].From), top, s.x(to)-s.x(cols[i].From), h, esc(formatValue(vals[i])), s.when(cols[i].From.Round(time.Second)), s.when(to.Round(time.Second)))
 		i = j + 1
 	}
 }
@@ -149,21 +149,22 @@ func (s *svg) band(alert string, b Band) {
 	s.label(alert+b.Labels, "name", s.y+10)
 	s.y += 14
 	top := s.y
+	expected, actual := b.names()
 	if b.Expected != nil {
-		s.states("expected", b.At, b.Expected, b.Sparse)
+		s.states(expected, b.At, b.Expected, b.Sparse)
 	}
-	s.states("actual", b.At, b.Actual, false)
+	s.states(actual, b.At, b.Actual, false)
 	if b.FirstDiff >= 0 {
 		x := s.x(b.At[b.FirstDiff])
-		s.printf("<line class=\"diff\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"><title>first differs at %s: expected %s, got %s</title></line>\n",
-			x, x, top-4, s.y+2, fixture.FormatDuration(b.At[b.FirstDiff]), b.Expected[b.FirstDiff], b.Actual[b.FirstDiff])
-		s.printf("<text class=\"diff\" x=\"%.1f\" y=\"%d\">first differs at %s</text>\n", x+3, top-4, fixture.FormatDuration(b.At[b.FirstDiff]))
+		s.printf("<line class=\"diff\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"><title>first differs at %s: %s</title></line>\n",
+			x, x, top-4, s.y+2, s.when(b.At[b.FirstDiff]), esc(b.diffText(b.FirstDiff)))
+		s.printf("<text class=\"diff\" x=\"%.1f\" y=\"%d\">first differs at %s</text>\n", x+3, top-4, s.when(b.At[b.FirstDiff]))
 	}
 	s.y += 4
 }
 
 func (s *svg) states(which string, at []time.Duration, st []State, sparse bool) {
-	s.printf("<text class=\"which\" x=\"%d\" y=\"%d\">%s</text>\n", svgLabel-60, s.y+svgBand-3, which)
+	s.printf("<text class=\"which\" x=\"%d\" y=\"%d\">%s</text>\n", svgLabel-60, s.y+svgBand-3, esc(which))
 	for i := 0; i < len(at); {
 		j := i
 		for j+1 < len(at) && st[j+1] == st[i] && !sparse {
@@ -180,7 +181,7 @@ func (s *svg) states(which string, at []time.Duration, st []State, sparse bool) 
 		}
 		if st[i] != Unknown {
 			s.printf("<rect class=\"st %s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"><title>%s %s from %s to %s</title></rect>\n",
-				strings.ReplaceAll(st[i].String(), " ", "-"), s.x(from), s.y, max(w, 1), svgBand, which, st[i], fixture.FormatDuration(from), fixture.FormatDuration(to))
+				strings.ReplaceAll(st[i].String(), " ", "-"), s.x(from), s.y, max(w, 1), svgBand, esc(which), st[i], s.when(from), s.when(to))
 		}
 		i = j + 1
 	}
@@ -199,11 +200,41 @@ func (s *svg) axis() {
 			anchor = "end"
 		}
 		s.printf("<line class=\"axis\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/><text class=\"tick\" text-anchor=\"%s\" x=\"%.1f\" y=\"%d\">%s</text>\n",
-			x, x, y, y+4, anchor, x, y+16, fixture.FormatDuration(t.Round(time.Second)))
+			x, x, y, y+4, anchor, x, y+16, s.tick(t))
 	}
 	for _, m := range s.c.Marks {
 		x := s.x(m)
-		s.printf("<path class=\"mark\" d=\"M%.1f %dl-4 7h8z\"><title>eval_time %s</title></path>\n", x, y, fixture.FormatDuration(m))
+		s.printf("<path class=\"mark\" d=\"M%.1f %dl-4 7h8z\"><title>eval_time %s</title></path>\n", x, y, s.when(m))
 	}
 	s.y = y + 20
+}
+
+// when labels an instant of the axis: an offset from 0, or the UTC time
+// when the chart has a Start.
+func (s *svg) when(t time.Duration) string {
+	if s.c.Start.IsZero() {
+		return fixture.FormatDuration(t)
+	}
+	return s.c.Start.Add(t).UTC().Format("2006-01-02 15:04:05Z")
+}
+
+// tick labels a tick of the axis, shorter than when.
+func (s *svg) tick(t time.Duration) string {
+	if s.c.Start.IsZero() {
+		return fixture.FormatDuration(t.Round(time.Second))
+	}
+	at := s.c.Start.Add(t).UTC()
+	if s.c.End > 24*time.Hour {
+		return at.Format("Jan 2 15:04")
+	}
+	return at.Format("15:04")
+}
+
+// diffText says how the two rows differ at index i.
+func (b Band) diffText(i int) string {
+	if b.ExpectedName == "" && b.ActualName == "" {
+		return fmt.Sprintf("expected %s, got %s", b.Expected[i], b.Actual[i])
+	}
+	expected, actual := b.names()
+	return fmt.Sprintf("%s %s, %s %s", expected, b.Expected[i], actual, b.Actual[i])
 }

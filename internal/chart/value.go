@@ -146,3 +146,8 @@ func storeOf(tr *harness.TestResult) storage.Queryable {
 	_ = app.Commit()
 	return st
 }
+
+// SplitThreshold splits "vector OP scalar" (either way round, without
+// bool) into the threshold and the vector side; otherwise it returns no
+// threshold and the expression itself.
+func SplitThreshold(expr parser.Expr) (*Threshold, parser.Expr) { return threshold(expr) }
