@@ -192,11 +192,11 @@ func (s *svg) states(which string, at []time.Duration, st []State, sparse bool) 
 func (s *svg) axis() {
 	y := s.y + 4
 	s.printf("<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\"/>\n", svgLabel, svgLabel+svgPlot, y, y)
-	for i := 0; i <= 8; i++ {
-		t := s.c.End * time.Duration(i) / 8
+	ticks := s.ticks()
+	for i, t := range ticks {
 		x := s.x(t)
 		anchor := "middle"
-		if i == 8 {
+		if i == len(ticks)-1 && t == s.c.End {
 			anchor = "end"
 		}
 		s.printf("<line class=\"axis\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\"/><text class=\"tick\" text-anchor=\"%s\" x=\"%.1f\" y=\"%d\">%s</text>\n",
@@ -218,13 +218,49 @@ func (s *svg) when(t time.Duration) string {
 	return s.c.Start.Add(t).UTC().Format("2006-01-02 15:04:05Z")
 }
 
+// ticks are where the axis is marked: eighths of it, or with a Start
+// round UTC times (midnights, whole hours...), at most 9 of them.
+func (s *svg) ticks() []time.Duration {
+	var out []time.Duration
+	if s.c.Start.IsZero() {
+		for i := 0; i <= 8; i++ {
+			out = append(out, s.c.End*time.Duration(i)/8)
+		}
+		return out
+	}
+	step := tickSteps[len(tickSteps)-1]
+	for _, st := range tickSteps {
+		if s.c.End/st <= 8 {
+			step = st
+			break
+		}
+	}
+	first := s.c.Start.Truncate(step)
+	if first.Before(s.c.Start) {
+		first = first.Add(step)
+	}
+	for t := first.Sub(s.c.Start); t <= s.c.End; t += step {
+		out = append(out, t)
+	}
+	return out
+}
+
+// tickSteps are the spans between ticks on an axis of UTC times.
+var tickSteps = []time.Duration{
+	time.Minute, 5 * time.Minute, 15 * time.Minute, 30 * time.Minute, time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour,
+	24 * time.Hour, 2 * 24 * time.Hour, 7 * 24 * time.Hour, 28 * 24 * time.Hour, 364 * 24 * time.Hour,
+}
+
 // tick labels a tick of the axis, shorter than when.
 func (s *svg) tick(t time.Duration) string {
 	if s.c.Start.IsZero() {
 		return fixture.FormatDuration(t.Round(time.Second))
 	}
 	at := s.c.Start.Add(t).UTC()
-	if s.c.End > 24*time.Hour {
+	switch {
+	case at.Hour() == 0 && at.Minute() == 0 && s.c.End >= 48*time.Hour:
+		return at.Format("Jan 2")
+	case s.c.End > 24*time.Hour:
 		return at.Format("Jan 2 15:04")
 	}
 	return at.Format("15:04")
