@@ -64,6 +64,9 @@ type Series struct {
 	Name   string
 	At     []time.Duration
 	Values []float64
+	// Low is set on a series that matters when low (read by "<"): a
+	// drawn column then shows its smallest value instead of its largest.
+	Low bool
 }
 
 // Alert is one alerting rule's expression, its value and its instances'

@@ -174,3 +174,27 @@ tests:
 	}
 	assert.Equal(t, map[string]string{"A": "up == 0", "B": "up == 1"}, exprs)
 }
+
+// A column of a series shows its largest value, of a Low series its
+// smallest: a series alternating 1 and 0 within every column is drawn flat
+// at 1, or flat at 0 when Low.
+func TestLowSeriesKeepsDips(t *testing.T) {
+	var at []time.Duration
+	var vals []float64
+	for i := range 480 {
+		at = append(at, time.Duration(i)*500*time.Millisecond)
+		vals = append(vals, float64(1-i%2))
+	}
+	for _, tc := range []struct {
+		low       bool
+		want, not string
+	}{{false, " 8.0", " 30.0"}, {true, " 30.0", " 8.0"}} {
+		c := &chart.Chart{Title: "t", End: 240 * time.Second, Inputs: []chart.Series{{Name: "up", At: at, Values: vals, Low: tc.low}}}
+		var b bytes.Buffer
+		require.NoError(t, chart.WriteSVG(&b, c))
+		path := regexp.MustCompile(`<path class="input" d="([^"]*)"`).FindStringSubmatch(b.String())
+		require.Len(t, path, 2)
+		assert.Contains(t, path[1], tc.want, "low %v", tc.low)
+		assert.NotContains(t, path[1], tc.not, "low %v", tc.low)
+	}
+}

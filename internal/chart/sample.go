@@ -25,9 +25,9 @@ func columns(end time.Duration, n int) []column {
 	return cols
 }
 
-// downsample gives, per column, the largest value sampled in it or, when
-// none is, the value current at its start (NaN when there is none). It is
-// for drawing only.
+// downsample gives, per column, the largest value sampled in it (the
+// smallest for a Low series) or, when none is, the value current at its
+// start (NaN when there is none). It is for drawing only.
 func downsample(s Series, cols []column) []float64 {
 	out := make([]float64, len(cols))
 	for i, c := range cols {
@@ -35,7 +35,7 @@ func downsample(s Series, cols []column) []float64 {
 		hi := sort.Search(len(s.At), func(j int) bool { return s.At[j] >= c.To })
 		v := math.NaN()
 		for _, x := range s.Values[lo:hi] {
-			if !math.IsNaN(x) && (math.IsNaN(v) || x > v) {
+			if !math.IsNaN(x) && (math.IsNaN(v) || x > v && !s.Low || x < v && s.Low) {
 				v = x
 			}
 		}
