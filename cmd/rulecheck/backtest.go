@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/codevaldcortex/rulecheck/backtest"
+	"github.com/codevaldcortex/rulecheck/internal/backtesthtml"
 	"github.com/codevaldcortex/rulecheck/internal/outfile"
 	"github.com/codevaldcortex/rulecheck/internal/rulefile"
 	"github.com/codevaldcortex/rulecheck/internal/tmplbound"
@@ -82,6 +83,8 @@ type backtestFlags struct {
 
 	fromT, toT time.Time
 	out        *outfile.File
+	// page is the HTML report's page, drawn while the data is open.
+	page *backtesthtml.Page
 }
 
 func runBacktest(args []string, stdout, stderr io.Writer) int {
@@ -101,7 +104,7 @@ func parseBacktestFlags(args []string, stderr io.Writer) (bf *backtestFlags, cod
 	fs.StringVar(&bf.tsdb, "tsdb", "", "Prometheus data directory or TSDB snapshot `DIR`, opened read-only")
 	bf.sourceFlags.register(fs)
 	bf.fixtureFlags.register(fs)
-	fs.StringVar(&bf.format, "format", "text", "output format: text, json or github (a Markdown summary for $GITHUB_STEP_SUMMARY)")
+	fs.StringVar(&bf.format, "format", "text", "output format: text, json, github (a Markdown summary for $GITHUB_STEP_SUMMARY) or html (one self-contained page: per alert its episodes drawn over the series it reads)")
 	fs.StringVar(&bf.report, "report", "", "write the report to `FILE` instead of standard output (only once the run is complete)")
 	fs.Var(&bf.baseline, "baseline", "baseline rule `FILE` to compare with (repeatable)")
 	fs.StringVar(&bf.baselineRev, "baseline-rev", "", "compare with the rule files as they are at git revision `REV` (e.g. origin/main)")
@@ -137,8 +140,8 @@ func (bf *backtestFlags) check() error {
 		return errors.New("give the data with exactly one of --tsdb DIR, --remote-read URL and --query-api URL")
 	case len(bf.files) == 0:
 		return errors.New("give at least one rule file")
-	case !slices.Contains([]string{"text", "json", "github"}, bf.format):
-		return fmt.Errorf("--format %q: expected text, json or github", bf.format)
+	case !slices.Contains([]string{"text", "json", "github", "html"}, bf.format):
+		return fmt.Errorf("--format %q: expected text, json, github or html", bf.format)
 	case len(bf.baseline) > 0 && bf.baselineRev != "":
 		return errors.New("give --baseline or --baseline-rev, not both")
 	case bf.window <= 0 || bf.evalInterval <= 0 || bf.lookback <= 0 || bf.flapWindow < 0 || bf.maxSeries < 0 || bf.warmup < 0 || bf.maxTemplateBytes <= 0:
@@ -216,6 +219,8 @@ func (bf *backtestFlags) run(stdout, stderr io.Writer) int {
 		err = out.WriteJSON(&buf)
 	case "github":
 		err = out.WriteGitHub(&buf)
+	case "html":
+		err = backtesthtml.Write(&buf, bf.page)
 	default:
 		err = out.WriteText(&buf)
 	}
@@ -286,7 +291,31 @@ func (bf *backtestFlags) backtest(files []string) (*backtest.Output, error) {
 		d := backtest.Compare(out.Baseline, out.Report)
 		out.Diff, out.BaselineName = &d, baseName
 	}
+	if bf.format == "html" {
+		if bf.page, err = drawPage(ctx, ds, out, alertRules(rs, base)); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// alertRules are the alerts' rules: the rule files', then the baseline's.
+func alertRules(rs, base *backtest.RuleSet) []backtest.AlertRule {
+	out := rs.AlertRules()
+	if base != nil {
+		out = append(out, base.AlertRules()...)
+	}
+	return out
+}
+
+// drawPage queries, from a source of its own, what the HTML report draws.
+func drawPage(ctx context.Context, ds *dataSource, out *backtest.Output, rules []backtest.AlertRule) (*backtesthtml.Page, error) {
+	src, err := ds.open()
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	return backtesthtml.Build(ctx, src, out, rules, backtesthtml.Options{}), nil
 }
 
 // dataSource is where the series come from.
