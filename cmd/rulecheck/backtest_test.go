@@ -95,6 +95,37 @@ func TestBacktestOutputs(t *testing.T) {
 	}
 }
 
+// htmlArgs run the rules of testdata/backtest/html over four hours of the
+// demo data around AgentDown's first episode, with their baseline.
+func htmlArgs(dir string) []string {
+	return []string{"backtest", "--from", "2026-11-02T03:00:00Z", "--to", "2026-11-02T07:00:00Z", "--tsdb", dir, "--format", "html",
+		"--baseline", "testdata/backtest/html/baseline.yaml", "testdata/backtest/html/rules.yaml"}
+}
+
+// The HTML report of a small run with a baseline: its page is the golden
+// one, and its episodes are those of the JSON report of the same run.
+func TestBacktestHTML(t *testing.T) {
+	dir := demoTSDB(t)
+	code, page, errOut := runCLI(htmlArgs(dir)...)
+	require.Equal(t, exitOK, code, errOut)
+	checkGolden(t, "testdata/backtest/html/report.html", strings.ReplaceAll(page, dir, "DATA"))
+	for _, banned := range []string{"<script", "<link", "<img", "<iframe", "@import", "url(", " src=", `href="http`} {
+		assert.NotContains(t, page, banned)
+	}
+	args := htmlArgs(dir)
+	args[8] = "json"
+	code, js, errOut := runCLI(args...)
+	require.Equal(t, exitOK, code, errOut)
+	var rep struct {
+		Episodes []struct{ ID string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(js), &rep))
+	require.NotEmpty(t, rep.Episodes)
+	for _, e := range rep.Episodes {
+		assert.Contains(t, page, "<td>"+e.ID+"</td>")
+	}
+}
+
 func TestBacktestReportFile(t *testing.T) {
 	dir := demoTSDB(t)
 	out := filepath.Join(t.TempDir(), "summary.md")
@@ -204,16 +235,18 @@ func TestBacktestBadInput(t *testing.T) {
 		{"template beyond the budget", []string{"--from", demoFrom, "--to", demoTo, "--tsdb", dir, hugeTemplate}, hugeTemplate + `:4:9: rule "A": the template of annotations.summary expands to more than 16MiB for one evaluation at 2026-11-02T00:`},
 		{"zero template budget", []string{"--from", demoFrom, "--to", demoTo, "--tsdb", dir, "--max-template-bytes", "0", rules}, "--max-template-bytes must be positive"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			report := filepath.Join(t.TempDir(), "report.txt")
-			code, stdout, errOut := runCLI(append([]string{"backtest", "--report", report}, tc.args...)...)
-			assert.Equal(t, exitBadInput, code)
-			assert.Empty(t, stdout)
-			assert.Contains(t, errOut, tc.want)
-			assert.NotContains(t, errOut, "panic")
-			assert.NoFileExists(t, report, "no partial report")
-		})
+	for _, format := range []string{"text", "html"} {
+		for _, tc := range tests {
+			t.Run(format+"/"+tc.name, func(t *testing.T) {
+				report := filepath.Join(t.TempDir(), "report."+format)
+				code, stdout, errOut := runCLI(append([]string{"backtest", "--report", report, "--format", format}, tc.args...)...)
+				assert.Equal(t, exitBadInput, code)
+				assert.Empty(t, stdout)
+				assert.Contains(t, errOut, tc.want)
+				assert.NotContains(t, errOut, "panic")
+				assert.NoFileExists(t, report, "no partial report")
+			})
+		}
 	}
 }
 
