@@ -61,7 +61,8 @@ bench-vs-promtool:
 # docs/backtest.md: write a week of generated CodeValdCortex metrics with
 # planted incidents (internal/demodata) as a Prometheus data directory, run
 # the backtest of rules/ over it, then again with the seed's original rules
-# as the baseline: what fixing the seed changed.
+# as the baseline: what fixing the seed changed (also as the HTML page
+# .cache/backtest.html).
 DEMO_TSDB ?= .cache/demo-tsdb
 DEMO_FROM ?= 2026-11-02T00:00:00Z
 DEMO_TO   ?= 2026-11-09T00:00:00Z
@@ -72,6 +73,7 @@ backtest-demo:
 	$(GO) run ./internal/demodata/demotsdb -out $(DEMO_TSDB)
 	.cache/rulecheck backtest --from $(DEMO_FROM) --to $(DEMO_TO) --tsdb $(DEMO_TSDB) rules/
 	.cache/rulecheck backtest --from $(DEMO_FROM) --to $(DEMO_TO) --tsdb $(DEMO_TSDB) --baseline $(SEED_RULES) rules/
+	.cache/rulecheck backtest --from $(DEMO_FROM) --to $(DEMO_TO) --tsdb $(DEMO_TSDB) --baseline $(SEED_RULES) --format html --report .cache/backtest.html rules/
 
 clean:
 	rm -f rulecheck

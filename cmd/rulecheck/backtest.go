@@ -57,6 +57,11 @@ evaluations by a hash of group name and file; so that only the change
 shows, baseline files given in the same number as the rule files are
 evaluated as if at the paths of the rule files they pair with, in order.
 
+--format html writes one self-contained page: per alert its statistics and
+a chart of the series its expression reads, its value against its threshold
+and its episodes (before and after, with a baseline) over the range. The
+series are read again from the source for drawing only.
+
 TIME is RFC 3339 (2026-11-02T00:00:00Z), Unix seconds, "now", or relative
 to now: -7d, -36h, -90m.
 
