@@ -320,7 +320,7 @@ func drawPage(ctx context.Context, ds *dataSource, out *backtest.Output, rules [
 		return nil, err
 	}
 	defer src.Close()
-	return backtesthtml.Build(ctx, src, out, rules, backtesthtml.Options{}), nil
+	return backtesthtml.Build(ctx, src, out, rules, backtesthtml.Options{})
 }
 
 // dataSource is where the series come from.

@@ -46,7 +46,7 @@ const readBacktestFacts = `(() => {
 func TestBacktestHTMLInChromium(t *testing.T) {
 	exe := browsertest.Chromium(t)
 	page := filepath.Join(t.TempDir(), "backtest.html")
-	code, _, errOut := runCLI(append(htmlArgs(demoTSDB(t)), "--report", page)...)
+	code, _, errOut := runCLI(append(htmlArgs("html", "--tsdb", demoTSDB(t)), "--report", page)...)
 	require.Equal(t, exitOK, code, errOut)
 
 	facts, shot, seen := browsertest.Open[backtestPageFacts](t, exe, page, readBacktestFacts)

@@ -46,6 +46,39 @@ func TestBacktestSourcesAgree(t *testing.T) {
 	assert.Equal(t, want, report("--query-api", s.URL), "query API")
 }
 
+// TestBacktestHTMLSourcesAgree: the HTML report draws the same page (the
+// source's name aside) from --tsdb, --remote-read and --query-api: its
+// drawing queries go through the source as the run's do.
+func TestBacktestHTMLSourcesAgree(t *testing.T) {
+	s := serveDemo(t, promserver.Options{})
+	page := func(sourceFlag, source string) string {
+		code, stdout, stderr := runCLI(htmlArgs("html", sourceFlag, source)...)
+		require.Equal(t, exitOK, code, stderr)
+		return strings.ReplaceAll(stdout, source, "SOURCE")
+	}
+	want := page("--tsdb", demoTSDB(t))
+	assert.Equal(t, want, page("--remote-read", s.ReadURL), "remote read")
+	assert.Equal(t, want, page("--query-api", s.URL), "query API")
+}
+
+// TestBacktestHTMLDrawingFails: a server that answers every query of the
+// run and fails from the first drawing query on: exit 2, no report.
+func TestBacktestHTMLDrawingFails(t *testing.T) {
+	counting := serveDemo(t, promserver.Options{})
+	code, _, stderr := runCLI(htmlArgs("json", "--query-api", counting.URL)...)
+	require.Equal(t, exitOK, code, stderr)
+	runRequests := int(counting.Requests())
+	failing := serveDemo(t, promserver.Options{FailAfter: runRequests, Failure: promserver.Status})
+	report := filepath.Join(t.TempDir(), "report.html")
+	code, stdout, stderr := runCLI(append(htmlArgs("html", "--query-api", failing.URL), "--report", report)...)
+	assert.Equal(t, exitBadInput, code)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "drawing AgentDown for the HTML report: ")
+	assert.Contains(t, stderr, "server error: 503")
+	assert.NoFileExists(t, report, "no partial report")
+	assert.Greater(t, failing.Requests(), int64(runRequests))
+}
+
 func TestBacktestSourceErrors(t *testing.T) {
 	s := serveDemo(t, promserver.Options{})
 	// Each failing server serves 10 requests (the data check and the first

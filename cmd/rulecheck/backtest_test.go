@@ -96,9 +96,10 @@ func TestBacktestOutputs(t *testing.T) {
 }
 
 // htmlArgs run the rules of testdata/backtest/html over four hours of the
-// demo data around AgentDown's first episode, with their baseline.
-func htmlArgs(dir string) []string {
-	return []string{"backtest", "--from", "2026-11-02T03:00:00Z", "--to", "2026-11-02T07:00:00Z", "--tsdb", dir, "--format", "html",
+// demo data around AgentDown's first episode, with their baseline, from a
+// source (--tsdb DIR, say), in a format.
+func htmlArgs(format, sourceFlag, source string) []string {
+	return []string{"backtest", "--from", "2026-11-02T03:00:00Z", "--to", "2026-11-02T07:00:00Z", sourceFlag, source, "--format", format,
 		"--baseline", "testdata/backtest/html/baseline.yaml", "testdata/backtest/html/rules.yaml"}
 }
 
@@ -106,15 +107,13 @@ func htmlArgs(dir string) []string {
 // one, and its episodes are those of the JSON report of the same run.
 func TestBacktestHTML(t *testing.T) {
 	dir := demoTSDB(t)
-	code, page, errOut := runCLI(htmlArgs(dir)...)
+	code, page, errOut := runCLI(htmlArgs("html", "--tsdb", dir)...)
 	require.Equal(t, exitOK, code, errOut)
 	checkGolden(t, "testdata/backtest/html/report.html", strings.ReplaceAll(page, dir, "DATA"))
 	for _, banned := range []string{"<script", "<link", "<img", "<iframe", "@import", "url(", " src=", `href="http`} {
 		assert.NotContains(t, page, banned)
 	}
-	args := htmlArgs(dir)
-	args[8] = "json"
-	code, js, errOut := runCLI(args...)
+	code, js, errOut := runCLI(htmlArgs("json", "--tsdb", dir)...)
 	require.Equal(t, exitOK, code, errOut)
 	var rep struct {
 		Episodes []struct{ ID string }

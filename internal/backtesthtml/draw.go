@@ -24,14 +24,17 @@ type drawing struct {
 	// they are about are drawn first.
 	fired []backtest.Episode
 	notes []string
+	// err is the first query error; no query is made after it.
+	err error
 }
 
 func (d *drawing) note(format string, args ...any) {
 	d.notes = append(d.notes, fmt.Sprintf(format, args...))
 }
 
-// chart draws one alert: its inputs, its value and its bands.
-func (d *drawing) chart(r backtest.AlertRule, eps, baseEps []backtest.Episode, withBaseline bool) (*chart.Chart, []string) {
+// chart draws one alert: its inputs, its value and its bands. It fails
+// when the source fails a query.
+func (d *drawing) chart(r backtest.AlertRule, eps, baseEps []backtest.Episode, withBaseline bool) (*chart.Chart, []string, error) {
 	c := &chart.Chart{Title: r.Name, Start: d.from, End: d.to.Sub(d.from)}
 	d.fired = append(slices.Clone(eps), baseEps...)
 	if r.Interval <= 0 {
@@ -50,7 +53,7 @@ func (d *drawing) chart(r backtest.AlertRule, eps, baseEps []backtest.Episode, w
 	}
 	a.Bands = d.bands(r.Name, eps, baseEps, withBaseline)
 	c.Alerts = []chart.Alert{a}
-	return c, d.notes
+	return c, d.notes, d.err
 }
 
 // step is about the range over Points, rounded up to a multiple of the
@@ -69,6 +72,9 @@ const queryWindow = 360
 // of each. It returns at most keep series, those an episode is about
 // first, and the number of series the expression returned.
 func (d *drawing) fetch(expr string, interval time.Duration, low bool, keep int) ([]chart.Series, int, error) {
+	if d.err != nil {
+		return nil, 0, d.err
+	}
 	f := newFolder(d.from, d.to, d.step(interval), low, 10*keep)
 	window := queryWindow * interval
 	for ws := d.from; !ws.After(d.to); ws = ws.Add(window) {
@@ -78,7 +84,8 @@ func (d *drawing) fetch(expr string, interval time.Duration, low bool, keep int)
 		}
 		m, err := d.src.QueryRange(d.ctx, expr, ws, we, interval)
 		if err != nil {
-			return nil, 0, err
+			d.err = fmt.Errorf("%s: %w", expr, err)
+			return nil, 0, d.err
 		}
 		f.add(m)
 	}
@@ -95,8 +102,7 @@ func (d *drawing) inputs(expr parser.Expr, interval time.Duration, low bool) []c
 	for _, sel := range sels {
 		got, n, err := d.fetch(sel, interval, low, max(1, d.opts.MaxInputs/len(sels)))
 		if err != nil {
-			d.note("%s not drawn: %v", sel, err)
-			continue
+			return nil
 		}
 		out = append(out, got...)
 		drawn, total = drawn+len(got), total+n
@@ -112,7 +118,6 @@ func (d *drawing) inputs(expr parser.Expr, interval time.Duration, low bool) []c
 func (d *drawing) values(side parser.Expr, interval time.Duration, low bool) []chart.Series {
 	got, total, err := d.fetch(side.String(), interval, low, d.opts.MaxValues)
 	if err != nil {
-		d.note("value of %s not drawn: %v", side, err)
 		return nil
 	}
 	if total > len(got) {

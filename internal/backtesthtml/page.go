@@ -2,6 +2,7 @@ package backtesthtml
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/codevaldcortex/rulecheck/backtest"
@@ -56,9 +57,9 @@ type Alert struct {
 // Build gathers the page of a backtest's output: per alert of the report
 // (then those only the baseline has), its stats and the chart of what it
 // read, queried from src. rules are the alerts' rules, those of the rule
-// files first, then the baseline's. A drawing query that fails leaves a
-// note, not an error: the report stands without its picture.
-func Build(ctx context.Context, src backtest.Source, out *backtest.Output, rules []backtest.AlertRule, opts Options) *Page {
+// files first, then the baseline's. It fails when the source fails a
+// query (the error wraps the source's, *backtest.Error kinds included).
+func Build(ctx context.Context, src backtest.Source, out *backtest.Output, rules []backtest.AlertRule, opts Options) (*Page, error) {
 	opts.fill()
 	p := &Page{Output: out}
 	for _, name := range alertNames(out) {
@@ -69,10 +70,14 @@ func Build(ctx context.Context, src backtest.Source, out *backtest.Output, rules
 			baseEps = episodesOf(out.Baseline, name)
 		}
 		d := drawing{ctx: ctx, src: src, from: out.Report.From, to: out.Report.To, opts: opts}
-		a.Chart, a.Notes = d.chart(ruleOf(rules, name), a.Episodes, baseEps, out.Diff != nil)
+		var err error
+		a.Chart, a.Notes, err = d.chart(ruleOf(rules, name), a.Episodes, baseEps, out.Diff != nil)
+		if err != nil {
+			return nil, fmt.Errorf("drawing %s for the HTML report: %w", name, err)
+		}
 		p.Alerts = append(p.Alerts, a)
 	}
-	return p
+	return p, nil
 }
 
 // alertNames lists the report's alerts, then those only the baseline has.

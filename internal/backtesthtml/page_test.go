@@ -20,6 +20,15 @@ import (
 
 var t0 = time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 
+var errDown = &backtest.Error{Kind: backtest.ErrSource, Msg: "the source is down"}
+
+func build(t *testing.T, src backtest.Source, out *backtest.Output, rules []backtest.AlertRule, opts Options) *Page {
+	t.Helper()
+	p, err := Build(context.Background(), src, out, rules, opts)
+	require.NoError(t, err)
+	return p
+}
+
 // fakeSource answers each expression with fixed series (one value a
 // minute, from a function of the minute), and records the queries.
 type fakeSource struct {
@@ -42,7 +51,7 @@ type query struct {
 func (f *fakeSource) QueryRange(_ context.Context, expr string, start, end time.Time, step time.Duration) (promql.Matrix, error) {
 	f.queries = append(f.queries, query{expr, start, end, step})
 	if f.fail[expr] {
-		return nil, errors.New("the source is down")
+		return nil, errDown
 	}
 	var m promql.Matrix
 	for _, s := range f.series[expr] {
@@ -103,7 +112,7 @@ var xDown = []backtest.AlertRule{{Name: "XDown", Expr: "x < 1", Interval: time.M
 func TestBuildDrawsWhatTheAlertReads(t *testing.T) {
 	src := &fakeSource{series: map[string][]fakeSeries{"x": instances(3, 2)}}
 	out := output([]backtest.Episode{episode("XDown-1", "i02", 30*time.Minute, 32*time.Minute, 40*time.Minute)}, nil)
-	p := Build(context.Background(), src, out, xDown, Options{})
+	p := build(t, src, out, xDown, Options{})
 	require.Len(t, p.Alerts, 1)
 	a := p.Alerts[0]
 	assert.Empty(t, a.Notes)
@@ -135,7 +144,7 @@ func TestBuildLeavesTheReportAlone(t *testing.T) {
 	eps := []backtest.Episode{episode("XDown-1", "i02", 30*time.Minute, 32*time.Minute, 40*time.Minute)}
 	out := output(eps, []backtest.Episode{episode("XDown-1", "i02", 30*time.Minute, 35*time.Minute, 40*time.Minute)})
 	before := fmt.Sprintf("%+v %+v %+v", *out.Report, *out.Baseline, *out.Diff)
-	Build(context.Background(), src, out, xDown, Options{})
+	build(t, src, out, xDown, Options{})
 	assert.Equal(t, before, fmt.Sprintf("%+v %+v %+v", *out.Report, *out.Baseline, *out.Diff))
 }
 
@@ -158,16 +167,27 @@ func TestBuildNotes(t *testing.T) {
 			[]string{"20 of the 30 input series drawn", "6 of the 30 series of x drawn"}},
 		{"caps given", &fakeSource{series: map[string][]fakeSeries{"x": instances(5, 0)}}, xDown, many, Options{MaxInputs: 2, MaxValues: 1, MaxBands: 3},
 			[]string{"3 of the 40 label sets drawn", "2 of the 5 input series drawn", "1 of the 5 series of x drawn"}},
-		{"source fails", &fakeSource{fail: map[string]bool{"x": true}}, xDown, nil, Options{},
-			[]string{"x not drawn: the source is down", "value of x not drawn: the source is down"}},
 		{"no rule", &fakeSource{}, nil, nil, Options{}, []string{"no rule of this name to draw the series of"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p := Build(context.Background(), tc.src, output(tc.eps, nil), tc.rules, tc.opts)
+			p := build(t, tc.src, output(tc.eps, nil), tc.rules, tc.opts)
 			assert.ElementsMatch(t, tc.notes, p.Alerts[0].Notes)
 		})
 	}
+}
+
+// A query the source fails fails the page, with the source's error and
+// kind; no query follows it.
+func TestBuildFailsWithTheSource(t *testing.T) {
+	src := &fakeSource{fail: map[string]bool{"x": true}}
+	_, err := Build(context.Background(), src, output(nil, nil), xDown, Options{})
+	require.ErrorIs(t, err, errDown)
+	var be *backtest.Error
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, backtest.ErrSource, be.Kind)
+	assert.Contains(t, err.Error(), "drawing XDown for the HTML report: x: ")
+	assert.Len(t, src.queries, 1)
 }
 
 // Of 30 series, the one an episode is about is drawn though it comes
@@ -175,7 +195,7 @@ func TestBuildNotes(t *testing.T) {
 func TestCappedSeriesKeepTheEpisodes(t *testing.T) {
 	src := &fakeSource{series: map[string][]fakeSeries{"x": instances(30, 29)}}
 	out := output([]backtest.Episode{episode("XDown-1", "i29", 30*time.Minute, 32*time.Minute, 40*time.Minute)}, nil)
-	c := Build(context.Background(), src, out, xDown, Options{}).Alerts[0].Chart
+	c := build(t, src, out, xDown, Options{}).Alerts[0].Chart
 	assert.Equal(t, `x{instance="i29"}`, c.Alerts[0].Values[0].Name)
 	assert.Equal(t, `x{instance="i29"}`, c.Inputs[0].Name)
 }
@@ -186,7 +206,7 @@ func TestBaselineBands(t *testing.T) {
 	src := &fakeSource{series: map[string][]fakeSeries{"x": instances(3, 2)}}
 	out := output([]backtest.Episode{episode("XDown-1", "i02", 30*time.Minute, 32*time.Minute, 40*time.Minute)},
 		[]backtest.Episode{episode("XDown-1", "i02", 30*time.Minute, 35*time.Minute, 40*time.Minute), episode("XDown-2", "i01", -1, 0, 10*time.Minute)})
-	bands := Build(context.Background(), src, out, xDown, Options{}).Alerts[0].Chart.Alerts[0].Bands
+	bands := build(t, src, out, xDown, Options{}).Alerts[0].Chart.Alerts[0].Bands
 	require.Len(t, bands, 2)
 	assert.Equal(t, `{instance="i01"}`, bands[0].Labels)
 	assert.Equal(t, []chart.State{chart.Firing, chart.Inactive}, bands[0].Expected, "firing from the start")
@@ -227,7 +247,7 @@ func TestWrite(t *testing.T) {
 		[]backtest.Episode{episode("XDown-1", "<b>i02</b>", 30*time.Minute, 35*time.Minute, 40*time.Minute)})
 	out.Report.Warnings = []string{"a <warning>"}
 	var b bytes.Buffer
-	require.NoError(t, Write(&b, Build(context.Background(), src, out, xDown, Options{})))
+	require.NoError(t, Write(&b, build(t, src, out, xDown, Options{})))
 	page := b.String()
 	for _, banned := range []string{"<script", "<link", "<img", "<iframe", "@import", "url(", " src=", "<b>", "<warning>"} {
 		assert.NotContains(t, page, banned)
@@ -242,7 +262,7 @@ func TestWrite(t *testing.T) {
 // A failing writer's error is returned.
 func TestWriteError(t *testing.T) {
 	out := output(nil, nil)
-	err := Write(failWriter{}, Build(context.Background(), &fakeSource{}, out, xDown, Options{}))
+	err := Write(failWriter{}, build(t, &fakeSource{}, out, xDown, Options{}))
 	assert.EqualError(t, err, "disk full")
 }
 
