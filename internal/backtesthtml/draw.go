@@ -12,6 +12,7 @@ import (
 
 	"github.com/codevaldcortex/rulecheck/backtest"
 	"github.com/codevaldcortex/rulecheck/internal/chart"
+	"github.com/codevaldcortex/rulecheck/internal/promqlparser"
 )
 
 // drawing queries what one alert's chart shows over [from, to].
@@ -43,7 +44,7 @@ func (d *drawing) chart(r backtest.AlertRule, eps, baseEps []backtest.Episode, w
 	a := chart.Alert{Name: r.Name, Expr: r.Expr}
 	if r.Expr == "" {
 		d.note("no rule of this name to draw the series of")
-	} else if expr, err := parser.NewParser(parser.Options{}).ParseExpr(r.Expr); err != nil {
+	} else if expr, err := promqlparser.New(parser.Options{}).ParseExpr(r.Expr); err != nil {
 		d.note("the expression does not parse: %v", err)
 	} else {
 		var side parser.Expr
