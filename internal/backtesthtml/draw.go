@@ -122,7 +122,7 @@ func (d *drawing) values(side parser.Expr, interval time.Duration, low bool) []c
 		return nil
 	}
 	if total > len(got) {
-		d.note("%d of the %d series of %s drawn", len(got), total, side)
+		d.note("value: %d of the %d series of %s drawn", len(got), total, side)
 	}
 	return got
 }

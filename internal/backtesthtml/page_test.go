@@ -164,9 +164,9 @@ func TestBuildNotes(t *testing.T) {
 	}{
 		{"all drawn", &fakeSource{series: map[string][]fakeSeries{"x": instances(5, 0)}}, xDown, nil, Options{}, nil},
 		{"series capped", &fakeSource{series: map[string][]fakeSeries{"x": instances(30, 29)}}, xDown, nil, Options{},
-			[]string{"20 of the 30 input series drawn", "6 of the 30 series of x drawn"}},
+			[]string{"20 of the 30 input series drawn", "value: 6 of the 30 series of x drawn"}},
 		{"caps given", &fakeSource{series: map[string][]fakeSeries{"x": instances(5, 0)}}, xDown, many, Options{MaxInputs: 2, MaxValues: 1, MaxBands: 3},
-			[]string{"3 of the 40 label sets drawn", "2 of the 5 input series drawn", "1 of the 5 series of x drawn"}},
+			[]string{"3 of the 40 label sets drawn", "2 of the 5 input series drawn", "value: 1 of the 5 series of x drawn"}},
 		{"no rule", &fakeSource{}, nil, nil, Options{}, []string{"no rule of this name to draw the series of"}},
 	}
 	for _, tc := range tests {
