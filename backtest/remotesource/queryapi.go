@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/api"
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
+	config_util "github.com/prometheus/common/config"
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql"
@@ -43,7 +44,11 @@ func OpenQueryAPI(rawURL string, opts Options) (*Remote, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := api.NewClient(api.Config{Address: u.String()})
+	rt, err := config_util.NewRoundTripperFromConfig(opts.httpConfig(config_util.DefaultHTTPClientConfig), "rulecheck")
+	if err != nil {
+		return nil, &backtest.Error{Kind: backtest.ErrUsage, Msg: "--query-api " + rawURL, Err: err}
+	}
+	c, err := api.NewClient(api.Config{Address: u.String(), RoundTripper: rt})
 	if err != nil {
 		return nil, &backtest.Error{Kind: backtest.ErrUsage, Msg: "--query-api " + rawURL, Err: err}
 	}

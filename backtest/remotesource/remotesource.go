@@ -31,6 +31,18 @@ type Options struct {
 	Timeout time.Duration
 	// Local tunes the engine that evaluates remote-read data.
 	Local backtest.LocalOptions
+	// HTTP is how requests reach the server (authentication, TLS, proxy,
+	// headers), in Prometheus's http_config format; nil means a plain
+	// client.
+	HTTP *config_util.HTTPClientConfig
+}
+
+// httpConfig is opts.HTTP, or def when it is not set.
+func (opts Options) httpConfig(def config_util.HTTPClientConfig) config_util.HTTPClientConfig {
+	if opts.HTTP != nil {
+		return *opts.HTTP
+	}
+	return def
 }
 
 // parseURL accepts an absolute http or https URL.
@@ -82,7 +94,7 @@ func OpenRemoteRead(rawURL string, opts Options) (*Remote, error) {
 	client, err := remote.NewReadClient("backtest", &remote.ClientConfig{
 		URL:              &config_util.URL{URL: u},
 		Timeout:          model.Duration(timeout),
-		HTTPClientConfig: def.HTTPClientConfig,
+		HTTPClientConfig: opts.httpConfig(def.HTTPClientConfig),
 		ChunkedReadLimit: def.ChunkedReadLimit,
 	})
 	if err != nil {

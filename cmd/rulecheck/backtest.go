@@ -143,6 +143,8 @@ func (bf *backtestFlags) check() error {
 		return bf.fixtureFlags.check()
 	case bf.sourceCount() != 1:
 		return errors.New("give the data with exactly one of --tsdb DIR, --remote-read URL and --query-api URL")
+	case bf.httpConfig != "" && bf.tsdb != "":
+		return errors.New("--http-config is for --remote-read and --query-api, not --tsdb")
 	case len(bf.files) == 0:
 		return errors.New("give at least one rule file")
 	case !slices.Contains([]string{"text", "json", "github", "html"}, bf.format):
@@ -201,7 +203,7 @@ func (bf *backtestFlags) run(stdout, stderr io.Writer) int {
 		return exitBadInput
 	}
 	if bf.report != "" {
-		f, err := outfile.Open(bf.report, append(slices.Clone(bf.files), bf.baseline...))
+		f, err := outfile.Open(bf.report, bf.inputs())
 		if err != nil {
 			return bad(fmt.Errorf("--report: %v", err))
 		}

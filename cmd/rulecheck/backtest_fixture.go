@@ -39,7 +39,7 @@ func (bf *backtestFlags) openFixture() error {
 	if bf.fixturePath == "" {
 		return nil
 	}
-	f, err := outfile.Open(bf.fixturePath, append(slices.Clone(bf.files), bf.baseline...))
+	f, err := outfile.Open(bf.fixturePath, bf.inputs())
 	if err != nil {
 		return fmt.Errorf("--out: %v", err)
 	}

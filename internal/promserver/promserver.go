@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -20,11 +21,13 @@ import (
 	remoteapi "github.com/prometheus/client_golang/exp/api/remote"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/common/route"
+	"github.com/prometheus/exporter-toolkit/web"
 	"github.com/prometheus/prometheus/config"
 	"github.com/prometheus/prometheus/promql"
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/tsdb"
 	v1 "github.com/prometheus/prometheus/web/api/v1"
+	"go.yaml.in/yaml/v3"
 )
 
 // Failure says how the server fails once Options.FailAfter requests have
@@ -46,6 +49,10 @@ type Options struct {
 	Failure   Failure
 	// Listen is the address to listen on (default: a free loopback port).
 	Listen string
+	// WebConfigFile, when set, serves through the exporter toolkit's web
+	// server with this configuration (basic_auth_users, tls_server_config),
+	// as a Prometheus server does with --web.config.file.
+	WebConfigFile string
 }
 
 // Server is a running server.
@@ -55,6 +62,7 @@ type Server struct {
 	URL, ReadURL string
 	db           *tsdb.DB
 	http         *httptest.Server
+	web          *http.Server
 	requests     atomic.Int64
 }
 
@@ -82,9 +90,44 @@ func Start(dir string, opts Options) (*Server, error) {
 		_ = s.http.Listener.Close()
 		s.http.Listener = l
 	}
-	s.http.Start()
-	s.URL, s.ReadURL = s.http.URL, s.http.URL+"/api/v1/read"
+	if opts.WebConfigFile != "" {
+		if err := s.serveWeb(opts.WebConfigFile, logger); err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+	} else {
+		s.http.Start()
+		s.URL = s.http.URL
+	}
+	s.ReadURL = s.URL + "/api/v1/read"
 	return s, nil
+}
+
+// serveWeb serves the handler on the unstarted server's listener through
+// the exporter toolkit, which checks the web configuration's users and
+// TLS before the handler sees a request.
+func (s *Server) serveWeb(configFile string, logger *slog.Logger) error {
+	if err := web.Validate(configFile); err != nil {
+		return fmt.Errorf("web configuration %s: %w", configFile, err)
+	}
+	l := s.http.Listener
+	s.web = &http.Server{Handler: s.http.Config.Handler, ReadHeaderTimeout: time.Minute}
+	systemd := false
+	flags := &web.FlagConfig{WebListenAddresses: &[]string{}, WebSystemdSocket: &systemd, WebConfigFile: &configFile}
+	go func() { _ = web.Serve(l, s.web, flags, logger) }()
+	s.URL = scheme(configFile) + "://" + l.Addr().String()
+	return nil
+}
+
+// scheme is https when the web configuration sets up TLS.
+func scheme(configFile string) string {
+	var c struct {
+		TLS map[string]any `yaml:"tls_server_config"`
+	}
+	if b, err := os.ReadFile(configFile); err == nil && yaml.Unmarshal(b, &c) == nil && len(c.TLS) > 0 {
+		return "https"
+	}
+	return "http"
 }
 
 // Requests is the number of requests received so far.
@@ -92,7 +135,11 @@ func (s *Server) Requests() int64 { return s.requests.Load() }
 
 // Close stops the server and closes the TSDB.
 func (s *Server) Close() error {
-	s.http.Close()
+	if s.web != nil {
+		_ = s.web.Close()
+	} else {
+		s.http.Close()
+	}
 	return s.db.Close()
 }
 

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	yamlv2 "go.yaml.in/yaml/v2"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/codevaldcortex/rulecheck/internal/yamlsafe"
@@ -119,8 +120,13 @@ func ErrorLine(err error) (line int, msg string) {
 	}
 	msg = err.Error()
 	var te *yaml.TypeError
-	if errors.As(err, &te) && len(te.Errors) > 0 {
+	var te2 *yamlv2.TypeError
+	switch {
+	case errors.As(err, &te) && len(te.Errors) > 0:
 		msg = te.Errors[0]
+	case errors.As(err, &te2) && len(te2.Errors) > 0:
+		// yaml.v2, which Prometheus's own configuration types decode with.
+		msg = te2.Errors[0]
 	}
 	return MessageLine(msg)
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	yamlv2 "go.yaml.in/yaml/v2"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -27,7 +28,15 @@ func TestErrorLine(t *testing.T) {
 			assert.Equal(t, tc.msg, msg)
 		})
 	}
-	line, msg := ErrorLine(errors.New("yaml: no line here"))
+	// yaml.v2's strict decoding, as Prometheus's configuration types use.
+	var v struct{ A int }
+	err := yamlv2.UnmarshalStrict([]byte("a: 1\nb: 2\n"), &v)
+	require.Error(t, err)
+	line, msg := ErrorLine(err)
+	assert.Equal(t, 2, line)
+	assert.Equal(t, "field b not found in type struct { A int }", msg)
+
+	line, msg = ErrorLine(errors.New("yaml: no line here"))
 	assert.Equal(t, 0, line)
 	assert.Equal(t, "no line here", msg)
 }

@@ -34,14 +34,15 @@ func run(args []string, stdout, stderr io.Writer, wait func()) int {
 	fs.SetOutput(stderr)
 	dir := fs.String("tsdb", "", "the Prometheus data directory to serve (opened read-write)")
 	listen := fs.String("listen", "127.0.0.1:9090", "address to listen on")
+	webConfig := fs.String("web.config.file", "", "serve with this web configuration (basic_auth_users, tls_server_config), as Prometheus's flag of that name")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *dir == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "promserve: usage: promserve -tsdb DIR [-listen ADDR]")
+		fmt.Fprintln(stderr, "promserve: usage: promserve -tsdb DIR [-listen ADDR] [-web.config.file FILE]")
 		return 2
 	}
-	s, err := promserver.Start(*dir, promserver.Options{Listen: *listen})
+	s, err := promserver.Start(*dir, promserver.Options{Listen: *listen, WebConfigFile: *webConfig})
 	if err != nil {
 		fmt.Fprintf(stderr, "promserve: %v\n", err)
 		return 2
