@@ -31,6 +31,12 @@ type TSDB struct {
 // write-ahead log (the last hours of a live server). Errors are *Error of
 // kind ErrSource.
 func OpenTSDB(dir string) (*TSDB, error) {
+	return OpenTSDBIn(dir, "")
+}
+
+// OpenTSDBIn is OpenTSDB with the sandbox made in tempDir (the system's
+// temporary directory when empty).
+func OpenTSDBIn(dir, tempDir string) (*TSDB, error) {
 	bad := func(msg string, err error) (*TSDB, error) {
 		return nil, &Error{Kind: ErrSource, Range: position.Range{File: dir}, Msg: msg, Err: err}
 	}
@@ -41,7 +47,7 @@ func OpenTSDB(dir string) (*TSDB, error) {
 	case !st.IsDir():
 		return bad("is not a directory (--tsdb takes a Prometheus data directory or a snapshot)", nil)
 	}
-	sandbox, err := os.MkdirTemp("", "rulecheck-backtest-")
+	sandbox, err := os.MkdirTemp(tempDir, "rulecheck-backtest-")
 	if err != nil {
 		return bad("cannot make a sandbox directory", err)
 	}

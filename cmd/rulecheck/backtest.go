@@ -342,8 +342,19 @@ func (bf *backtestFlags) openData() (*dataSource, error) {
 	if bf.tsdb == "" {
 		return bf.openRemote()
 	}
-	db, err := backtest.OpenTSDB(bf.tsdb)
+	// The sandbox (links and a copy of the log, in the temporary
+	// directory) is made in a directory an interrupt removes too.
+	tmp, removeTmp, err := interruptSafeTempDir("rulecheck-backtest-")
 	if err != nil {
+		return nil, &backtest.Error{Kind: backtest.ErrSource, Msg: "cannot make a temporary directory", Err: err}
+	}
+	var db *backtest.TSDB
+	err = whileFilling(func() (err error) {
+		db, err = backtest.OpenTSDBIn(bf.tsdb, tmp)
+		return err
+	})
+	if err != nil {
+		removeTmp()
 		return nil, err
 	}
 	local := backtest.LocalOptions{LookbackDelta: bf.lookback, MaxSeries: bf.maxSeries}
@@ -351,7 +362,7 @@ func (bf *backtestFlags) openData() (*dataSource, error) {
 		name:  bf.tsdb,
 		open:  func() (backtest.Source, error) { return backtest.NewLocal(db, local), nil },
 		check: func(ctx context.Context) error { return bf.checkData(ctx, db) },
-		close: db.Close,
+		close: func() error { defer removeTmp(); return db.Close() },
 	}, nil
 }
 

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/codevaldcortex/rulecheck/internal/outfile"
 	"github.com/codevaldcortex/rulecheck/internal/textsafe"
@@ -29,12 +33,87 @@ func cleanUpOnSignal(stderr io.Writer) {
 		for _, p := range outfile.AbortAll() {
 			fmt.Fprintf(stderr, "rulecheck: %s: no report written, interrupted by %v\n", textsafe.Escape(p), sig)
 		}
+		runInterruptCleanups()
 		code := 130
 		if s, ok := sig.(syscall.Signal); ok {
 			code = 128 + int(s)
 		}
 		os.Exit(code)
 	}()
+}
+
+// interruptCleanups are what a signal must clean up before the process
+// exits: temporary directories a command made, say.
+var interruptCleanups struct {
+	sync.Mutex
+	next int
+	fs   map[int]func()
+}
+
+// interruptSafeTempDir makes a temporary directory that a signal removes
+// too, until remove (which removes it) is called. The directory is made
+// and registered at once, so no signal falls between.
+func interruptSafeTempDir(pattern string) (dir string, remove func(), err error) {
+	c := &interruptCleanups
+	c.Lock()
+	defer c.Unlock()
+	if dir, err = os.MkdirTemp("", pattern); err != nil {
+		return "", nil, err
+	}
+	if c.fs == nil {
+		c.fs = map[int]func(){}
+	}
+	id := c.next
+	c.next++
+	c.fs[id] = func() { removeWhileWritten(dir) }
+	return dir, func() {
+		c.Lock()
+		delete(c.fs, id)
+		c.Unlock()
+		_ = os.RemoveAll(dir)
+	}, nil
+}
+
+// removeWhileWritten removes dir while the interrupted command may still
+// be writing into it (os.RemoveAll then finds it not empty), trying again
+// for up to a second.
+func removeWhileWritten(dir string) {
+	for range 1000 {
+		_ = os.RemoveAll(dir)
+		if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// filling is held while a command fills a temporary directory with code
+// that may make its parents again (Prometheus's write-ahead log does): a
+// signal waits for it, up to interruptWait, before removing anything.
+var filling sync.Mutex
+
+const interruptWait = 10 * time.Second
+
+// whileFilling runs f, which writes into a temporary directory, with the
+// interrupt's clean-up waiting until it is done.
+func whileFilling(f func() error) error {
+	filling.Lock()
+	defer filling.Unlock()
+	return f()
+}
+
+// runInterruptCleanups runs, on a signal, what is registered; it holds
+// the lock, so a directory being made is registered first.
+func runInterruptCleanups() {
+	for deadline := time.Now().Add(interruptWait); !filling.TryLock() && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	c := &interruptCleanups
+	c.Lock()
+	defer c.Unlock()
+	for _, f := range c.fs {
+		f()
+	}
 }
 
 // errText is an error as printed on standard error: control characters
