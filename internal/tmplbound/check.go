@@ -43,20 +43,18 @@ func (t *Template) Check(ctx context.Context, name string, data any, ts model.Ti
 	return nil
 }
 
-// countingFuncs are the functions of the counting copy: the two it calls
-// to charge lists and actions, and the functions that can produce more
+// countingFuncs are the functions of the counting copy: the three it
+// calls to charge lists, actions and calls' arguments, and the functions that can produce more
 // than their arguments (printf with an argument index or a width, nested
 // escaping), which check what they could produce against what is left
 // before running and charge what they produced.
 func countingFuncs(b *Budget) text_template.FuncMap {
+	// What an action prints and what a call is given cost their size.
+	passOn := func(v any) (any, error) { return v, b.charge(size(v)) }
 	return text_template.FuncMap{
 		listFunc: func(n int) (string, error) { return "", b.charge(int64(n)) },
-		outFunc: func(v any) (any, error) {
-			return v, b.charge(size(v))
-		},
-		argFunc: func(v any) (any, error) {
-			return v, b.charge(size(v))
-		},
+		outFunc:  passOn,
+		argFunc:  passOn,
 		"printf": func(format string, args ...any) (string, error) {
 			return produce(b, printfBound(format, args), func() string { return fmt.Sprintf(format, args...) })
 		},
