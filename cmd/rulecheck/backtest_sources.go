@@ -15,6 +15,7 @@ import (
 	"github.com/codevaldcortex/rulecheck/internal/inputfile"
 	"github.com/codevaldcortex/rulecheck/internal/yamlnode"
 	"github.com/codevaldcortex/rulecheck/internal/yamlsafe"
+	"github.com/codevaldcortex/rulecheck/position"
 )
 
 // sourceFlags are the sources "rulecheck backtest" reads from a server;
@@ -36,11 +37,7 @@ func (sf *sourceFlags) register(fs *flag.FlagSet) {
 func loadHTTPConfig(path string) (*config_util.HTTPClientConfig, error) {
 	bad := func(err error) error {
 		line, msg := yamlnode.ErrorLine(err)
-		where := path
-		if line > 0 {
-			where = fmt.Sprintf("%s:%d", path, line)
-		}
-		return &backtest.Error{Kind: backtest.ErrUsage, Msg: "--http-config " + where + ": " + msg}
+		return &backtest.Error{Kind: backtest.ErrUsage, Msg: "--http-config " + position.At(path, line, 0).String() + ": " + msg}
 	}
 	b, err := inputfile.Read(path)
 	if err != nil {
