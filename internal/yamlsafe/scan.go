@@ -14,19 +14,22 @@ var MaxNodes = 2_000_000
 // written more than limit nodes; 0 if it has not. It counts where a node
 // surely starts: a value after "key: ", "- ", "[", "{" or ",", a key
 // (once its ":" is seen), a quoted scalar, a block scalar, an alias.
-// Quoted text, comments and block scalars' text are skipped, and the
+// Quoted text, comments, directives and block scalars' text are skipped,
+// the lines a plain scalar goes on over are not counted again, and the
 // mappings and sequences that hold entries are not counted, so the count
 // never exceeds what the parser builds: a file is refused only when
-// parsing it would build more nodes than the limit.
+// parsing it would build more nodes than the limit. Where the text is
+// ambiguous to a line-by-line scan, it counts the fewer nodes. Lines end
+// where the parser ends them (cutLine), so the line returned is the
+// parser's too.
 func overNodes(src []byte, limit int) int {
-	s := scanner{block: -1}
+	s := scanner{parent: -1}
+	// The reader drops one byte order mark at the start; any other is
+	// text.
+	src = bytes.TrimPrefix(src, bom)
 	for line := 1; len(src) > 0; line++ {
-		text := src
-		if end := bytes.IndexByte(src, '\n'); end >= 0 {
-			text, src = src[:end], src[end+1:]
-		} else {
-			src = nil
-		}
+		var text []byte
+		text, src = cutLine(src)
 		s.scanLine(text)
 		if s.nodes > limit {
 			return line
@@ -35,6 +38,42 @@ func overNodes(src []byte, limit int) int {
 	return 0
 }
 
+// cutLine splits src at its first line break, as YAML reads them: LF,
+// CR, CR LF, NEL (U+0085), LS (U+2028) and PS (U+2029). The parser counts
+// every one as a new line, and a comment or an indicator may start after
+// any of them.
+func cutLine(src []byte) (line, rest []byte) {
+	end := bytes.IndexByte(src, '\n')
+	if end < 0 {
+		end = len(src)
+	}
+	seg := src[:end]
+	if bytes.IndexByte(seg, '\r') < 0 && bytes.IndexByte(seg, 0xC2) < 0 && bytes.IndexByte(seg, 0xE2) < 0 {
+		return seg, src[min(end+1, len(src)):] // the common case: LF only
+	}
+	for i := 0; i < end; i++ {
+		switch {
+		case src[i] == '\r':
+			if i+1 < len(src) && src[i+1] == '\n' {
+				return src[:i], src[i+2:]
+			}
+			return src[:i], src[i+1:]
+		case bytes.HasPrefix(src[i:], nel):
+			return src[:i], src[i+len(nel):]
+		case bytes.HasPrefix(src[i:], ls), bytes.HasPrefix(src[i:], ps):
+			return src[:i], src[i+len(ls):]
+		}
+	}
+	return seg, src[min(end+1, len(src)):]
+}
+
+var (
+	nel = []byte("\u0085")
+	ls  = []byte("\u2028")
+	ps  = []byte("\u2029")
+	bom = []byte("\ufeff")
+)
+
 type scanner struct {
 	nodes int
 	// flow is how deep inside [ ] and { } the scanner is.
@@ -42,12 +81,20 @@ type scanner struct {
 	// quote is the quote a quoted scalar still open at the line's end
 	// started with, or 0.
 	quote byte
-	// block is the indentation above which lines belong to a block
-	// scalar (-1: none).
-	block int
+	// inBlock is set inside a block scalar, whose lines are those
+	// indented more than block (-1 at a document's top level).
+	inBlock bool
+	block   int
+	// parent is the indentation of the last line with a token other
+	// than a tag or an anchor (-1 after a document marker): the least a
+	// node on a line of its own, such as a block scalar's "|", is
+	// indented under.
+	parent int
 	// plain is set when a line ended inside a plain scalar, which the
-	// next line may continue.
-	plain bool
+	// next line may continue if it is indented at least plainMin (in a
+	// block; in a flow, any line may).
+	plain    bool
+	plainMin int
 }
 
 // lineState is what the scanner knows inside one line.
@@ -72,11 +119,15 @@ func (s *scanner) lineStart(text []byte) (i int, ok bool) {
 	for i < len(text) && text[i] == ' ' {
 		i++
 	}
-	blank := i == len(text) || text[i] == '\r' || text[i] == '#'
-	if s.block >= 0 && (blank || i > s.block) {
+	j := i
+	for j < len(text) && isSpace(text[j]) {
+		j++
+	}
+	blank := j == len(text) || text[j] == '#'
+	if s.inBlock && (blank || i > s.block) && !isMarker(text) {
 		return i, false
 	}
-	s.block = -1
+	s.inBlock = false
 	return i, !blank // after a blank line a plain scalar may go on
 }
 
@@ -86,32 +137,45 @@ func (s *scanner) scanLine(text []byte) {
 		return
 	}
 	ls := lineState{atToken: s.quote == 0 && i == 0 || i > 0 && text[i-1] == ' ', first: true}
-	continued := s.plain && s.flow == 0
-	s.plain = false
 	indent := i
+	continued := s.plain && (s.flow > 0 || indent >= s.plainMin)
+	s.plain = false
+	defer func() {
+		if !ls.first {
+			s.parent = indent
+		}
+	}()
+	switch {
+	case isMarker(text): // "---" or "...": not a node; a document starts
+		i, indent, s.parent = 3, -1, -1
+		ls.atToken, continued = true, false
+	case text[0] == '%' && !continued: // a directive
+		return
+	}
 	for i < len(text) {
 		c := text[i]
 		blankNext := i+1 == len(text) || isSpace(text[i+1]) || text[i+1] == '\r'
 		switch {
-		case c == '#' && (i == 0 || isSpace(text[i-1])):
+		case c == '#' && startsComment(text, i):
 			return
 		case isSpace(c) || c == '\r':
-		case continued && ls.first && c != ':':
-			// maybe the scalar above goes on: a node only if a ":"
-			// makes it a key
-			ls.pendingKey, ls.atToken, ls.first = true, false, false
+		case continued && ls.first && !(c == ':' && blankNext) && !(s.flow > 0 && isFlowIndicator(c)):
+			// maybe the scalar above goes on; in a block, a node only
+			// if a ":" makes it a key (in a flow, it was counted above)
+			ls.pendingKey, ls.atToken, ls.first = s.flow == 0, false, false
 			s.plain = true
-		case c == ':' && (blankNext || s.flow > 0):
+		case c == ':' && (blankNext || s.flow > 0 && ls.atToken):
+			// (in a flow, a ":" inside a plain scalar is text)
 			if ls.pendingKey {
 				s.nodes++
 			}
 			ls.atToken, ls.pendingKey, ls.first = true, false, false
 			s.plain = false
 		case c == ',' && s.flow > 0:
-			ls.atToken = true
+			ls.atToken, s.plain = true, false
 		case (c == ']' || c == '}') && s.flow > 0:
 			s.flow--
-			ls.atToken = false
+			ls.atToken, s.plain = false, false
 		case !ls.atToken:
 		case (c == '-' || c == '?') && blankNext && s.flow == 0:
 			ls.first = false
@@ -121,7 +185,7 @@ func (s *scanner) scanLine(text []byte) {
 		case c == '[' || c == '{':
 			s.nodes++
 			s.flow++
-			ls.first = false
+			ls.first, s.plain = false, false
 		case c == '*' || c == '\'' || c == '"':
 			s.nodes++
 			s.plain = false
@@ -137,7 +201,10 @@ func (s *scanner) scanLine(text []byte) {
 			continue
 		case (c == '|' || c == '>') && s.flow == 0:
 			s.nodes++
-			s.block = indent
+			s.inBlock, s.block = true, indent
+			if ls.first { // on a line of its own: under the line above
+				s.block = s.parent
+			}
 			return
 		default: // a plain scalar starts
 			if ls.first && s.flow == 0 {
@@ -145,11 +212,35 @@ func (s *scanner) scanLine(text []byte) {
 			} else {
 				s.nodes++
 			}
+			s.plainMin = indent + 1 // more than the line it is on
+			if ls.first {           // more than its parent
+				s.plainMin = s.parent + 1
+			}
 			ls.atToken, ls.first = false, false
-			s.plain = s.flow == 0
+			s.plain = true
 		}
 		i++
 	}
+}
+
+// startsComment reports whether the '#' at text[i] starts a comment. The
+// parser starts one wherever it looks for the next token: after a blank,
+// and also straight after a flow indicator, a ":" or a closing quote.
+// Taking '#' for a comment where it is in fact text only counts fewer
+// nodes.
+func startsComment(text []byte, i int) bool {
+	return i == 0 || isSpace(text[i-1]) || bytes.IndexByte([]byte("[]{},:'\""), text[i-1]) >= 0
+}
+
+// isMarker reports whether a line starts with a document marker, "---"
+// or "...", followed by a blank or the line's end.
+func isMarker(text []byte) bool {
+	return (bytes.HasPrefix(text, []byte("---")) || bytes.HasPrefix(text, []byte("..."))) &&
+		(len(text) == 3 || isSpace(text[3]))
+}
+
+func isFlowIndicator(c byte) bool {
+	return c == ',' || c == '[' || c == ']' || c == '{' || c == '}'
 }
 
 // skipWord returns the offset of the first blank after text[i].
