@@ -377,6 +377,10 @@ func (r *Runner) prepare(f *Fixture) (fr *FileResult, ok bool) {
 		// tests that never run must not pass unnoticed.
 		fr.Warnings = append(fr.Warnings, d.String()+": a second YAML document (after \"---\") is ignored, as promtool ignores it: its tests do not run")
 	}
+	if len(f.Tests) == 0 {
+		// promtool passes a file without tests; a gate says so.
+		fr.Warnings = append(fr.Warnings, f.Path+": no test groups (tests: is empty or missing): nothing in this file is tested")
+	}
 	fr.Notes = r.skippedNotes(f)
 	if err := r.loadAlertmanagers(f); err != nil {
 		fr.Err = err

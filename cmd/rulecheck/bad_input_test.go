@@ -47,6 +47,8 @@ var badCases = []badCase{
 	{file: "unknown-field.yaml", exit: 2, want: `testdata/bad/unknown-field.yaml:11: unknown field "exp_alert" in an alert_rule_test entry`},
 	{file: "unknown-field-rule.yaml", exit: 2, want: "testdata/bad/unknown-field-rule.rules.yaml:6: field owner not found in type rulefmt.Rule"},
 	{file: "empty.yaml", exit: 2, want: "testdata/bad/empty.yaml: empty test file: expected rule_files and tests"},
+	{file: "comments-only.yaml", exit: 2, want: "testdata/bad/comments-only.yaml: empty test file: expected rule_files and tests"},
+	{file: "no-tests.yaml", exit: 0, want: "WARN  testdata/bad/no-tests.yaml: no test groups (tests: is empty or missing): nothing in this file is tested"},
 	{file: "binary.yaml", exit: 2, want: "testdata/bad/binary.yaml:4:17: binary content (NUL byte), expected YAML text"},
 	{file: "non-utf8.yaml", exit: 2, want: "testdata/bad/non-utf8.yaml:4: invalid UTF-8 (byte 0xe9 at column 15)"},
 	{file: "deep-nesting.yaml", exit: 2, want: "testdata/bad/deep-nesting.yaml:5: YAML nested more than 200 levels deep", fast: true},
