@@ -38,10 +38,26 @@ func overNodes(src []byte, limit int) int {
 	return 0
 }
 
-// cutLine splits src at its first line break, as YAML reads them: LF,
-// CR, CR LF, NEL (U+0085), LS (U+2028) and PS (U+2029). The parser counts
-// every one as a new line, and a comment or an indicator may start after
-// any of them.
+// LineBreak is the length of the line break b starts with, 0 if none.
+// Lines end where the YAML parser ends them: at CR LF, CR, LF, NEL
+// (U+0085), LS (U+2028) or PS (U+2029).
+func LineBreak(b []byte) int {
+	switch {
+	case bytes.HasPrefix(b, []byte("\r\n")):
+		return 2
+	case len(b) > 0 && (b[0] == '\r' || b[0] == '\n'):
+		return 1
+	case bytes.HasPrefix(b, []byte("\u0085")):
+		return 2
+	case bytes.HasPrefix(b, []byte("\u2028")), bytes.HasPrefix(b, []byte("\u2029")):
+		return 3
+	}
+	return 0
+}
+
+// cutLine splits src at its first line break (LineBreak). The parser
+// counts every one as a new line, and a comment or an indicator may start
+// after any of them.
 func cutLine(src []byte) (line, rest []byte) {
 	end := bytes.IndexByte(src, '\n')
 	if end < 0 {
@@ -52,27 +68,14 @@ func cutLine(src []byte) (line, rest []byte) {
 		return seg, src[min(end+1, len(src)):] // the common case: LF only
 	}
 	for i := 0; i < end; i++ {
-		switch {
-		case src[i] == '\r':
-			if i+1 < len(src) && src[i+1] == '\n' {
-				return src[:i], src[i+2:]
-			}
-			return src[:i], src[i+1:]
-		case bytes.HasPrefix(src[i:], nel):
-			return src[:i], src[i+len(nel):]
-		case bytes.HasPrefix(src[i:], ls), bytes.HasPrefix(src[i:], ps):
-			return src[:i], src[i+len(ls):]
+		if n := LineBreak(src[i:]); n > 0 {
+			return src[:i], src[i+n:]
 		}
 	}
 	return seg, src[min(end+1, len(src)):]
 }
 
-var (
-	nel = []byte("\u0085")
-	ls  = []byte("\u2028")
-	ps  = []byte("\u2029")
-	bom = []byte("\ufeff")
-)
+var bom = []byte("\ufeff")
 
 type scanner struct {
 	nodes int
@@ -154,11 +157,11 @@ func (s *scanner) scanLine(text []byte) {
 	}
 	for i < len(text) {
 		c := text[i]
-		blankNext := i+1 == len(text) || isSpace(text[i+1]) || text[i+1] == '\r'
+		blankNext := i+1 == len(text) || isSpace(text[i+1])
 		switch {
 		case c == '#' && startsComment(text, i):
 			return
-		case isSpace(c) || c == '\r':
+		case isSpace(c):
 		case continued && ls.first && !(c == ':' && blankNext) && !(s.flow > 0 && isFlowIndicator(c)):
 			// maybe the scalar above goes on; in a block, a node only
 			// if a ":" makes it a key (in a flow, it was counted above)
@@ -245,7 +248,7 @@ func isFlowIndicator(c byte) bool {
 
 // skipWord returns the offset of the first blank after text[i].
 func skipWord(text []byte, i int) int {
-	for i < len(text) && !isSpace(text[i]) && text[i] != '\r' {
+	for i < len(text) && !isSpace(text[i]) {
 		i++
 	}
 	return i
